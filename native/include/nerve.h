@@ -1,0 +1,250 @@
+/*
+ * nerve.h - the one C header of Nerve's native core. JavaCPP parses this file and nothing else.
+ *
+ * Conventions (DESIGN.md section 3):
+ *  - every function returns nv_status (0 = ok) and takes the context first;
+ *  - on failure nv_last_error() holds a message naming the function and the offending values;
+ *  - sizes and strides are explicit, in elements, row-major; gradients start with 'd';
+ *  - pointers are device pointers of the context's backend (host memory for the CPU backend),
+ *    except where a name says "host".
+ */
+#ifndef NERVE_H
+#define NERVE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- status and errors */
+
+typedef int32_t nv_status;
+
+#define NV_OK 0
+#define NV_ERR_INVALID_ARGUMENT 1
+#define NV_ERR_OUT_OF_MEMORY 2
+#define NV_ERR_UNSUPPORTED 3
+#define NV_ERR_BACKEND_UNAVAILABLE 4
+#define NV_ERR_INTERNAL 5
+
+/* The message of the last failed call on this thread ("" when none). */
+const char* nv_last_error(void);
+
+/* ---------------------------------------------------------------- context */
+
+#define NV_BACKEND_CPU 0
+#define NV_BACKEND_CUDA 1
+#define NV_BACKEND_CUDA_SIM 2
+
+#define NV_ISA_PORTABLE 0
+#define NV_ISA_AVX2 1
+#define NV_ISA_AVX512 2
+
+typedef struct nv_ctx nv_ctx;
+
+/* Library version as "major.minor.patch". */
+const char* nv_version(void);
+
+/* 1 if this build and machine can run the backend, else 0. */
+int32_t nv_backend_available(int32_t backend);
+
+/* Creates a context. threads <= 0 means one per available core. */
+nv_status nv_ctx_create(int32_t backend, int32_t device, int32_t threads, nv_ctx** out);
+nv_status nv_ctx_destroy(nv_ctx* ctx);
+
+/* Waits until all work queued on the context is done (a no-op on the CPU). */
+nv_status nv_ctx_synchronize(nv_ctx* ctx);
+
+/* The instruction set the CPU kernels use: the best the CPU has, picked by CPUID. */
+int32_t nv_cpu_isa(void);
+const char* nv_isa_name(int32_t isa);
+/* Forces a lower ISA for this context (benchmarks, tests); fails if the CPU lacks it. */
+nv_status nv_ctx_set_isa(nv_ctx* ctx, int32_t isa);
+nv_status nv_ctx_get_isa(nv_ctx* ctx, int32_t* isa);
+nv_status nv_ctx_threads(nv_ctx* ctx, int32_t* threads);
+
+/* ---------------------------------------------------------------- memory */
+
+/* Caching allocator: freed blocks go back to a per-size-class cache; 64-byte aligned. */
+nv_status nv_alloc(nv_ctx* ctx, int64_t bytes, void** out);
+nv_status nv_free(nv_ctx* ctx, void* ptr);
+/* stats[0] = live bytes, stats[1] = peak live bytes, stats[2] = cached (free) bytes,
+ * stats[3] = live allocations. */
+nv_status nv_memory_stats(nv_ctx* ctx, int64_t* stats);
+/* Returns cached blocks to the system. */
+nv_status nv_memory_release_cached(nv_ctx* ctx);
+
+/* Copies between host arrays and the context's memory (plain memcpy on the CPU). */
+nv_status nv_write_f32(nv_ctx* ctx, float* dst, const float* host_src, int64_t n);
+nv_status nv_read_f32(nv_ctx* ctx, const float* src, float* host_dst, int64_t n);
+nv_status nv_write_i32(nv_ctx* ctx, int32_t* dst, const int32_t* host_src, int64_t n);
+nv_status nv_read_i32(nv_ctx* ctx, const int32_t* src, int32_t* host_dst, int64_t n);
+
+/* dst[i...] = src[i...] for an ndim-dimensional shape with element strides; any element size
+ * (4 for f32 and i32). Used for contiguous copies of views and for writes into views. */
+nv_status nv_copy_strided(nv_ctx* ctx, int32_t elem_size, int32_t ndim, const int64_t* shape,
+                          const void* src, const int64_t* src_strides,
+                          void* dst, const int64_t* dst_strides);
+
+nv_status nv_fill_f32(nv_ctx* ctx, int64_t n, float value, float* y);
+nv_status nv_fill_i32(nv_ctx* ctx, int64_t n, int32_t value, int32_t* y);
+nv_status nv_cast_i32_f32(nv_ctx* ctx, int64_t n, const int32_t* x, float* y);
+/* Truncates toward zero. */
+nv_status nv_cast_f32_i32(nv_ctx* ctx, int64_t n, const float* x, int32_t* y);
+
+/* Counter-based random numbers: element i depends only on (seed, offset + i), so results are
+ * the same on every backend and every thread count. */
+nv_status nv_rand_uniform_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset,
+                              float lo, float hi, float* y);
+nv_status nv_rand_normal_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset,
+                             float mean, float stddev, float* y);
+
+/* ---------------------------------------------------------------- GEMM */
+
+/* C = alpha * op(A) op(B) + beta * C, row-major. op(A) is M x K, op(B) is K x N, C is M x N.
+ * trans_a != 0 means A is stored K x M (lda >= M), else M x K (lda >= K); likewise B.
+ * beta == 0 ignores C's old contents (NaNs included). */
+nv_status nv_gemm_f32(nv_ctx* ctx, int32_t trans_a, int32_t trans_b,
+                      int64_t M, int64_t N, int64_t K,
+                      float alpha, const float* A, int64_t lda,
+                      const float* B, int64_t ldb,
+                      float beta, float* C, int64_t ldc);
+
+/* batch independent GEMMs; matrix i of A starts at A + i * stride_a, and so on. */
+nv_status nv_gemm_strided_batched_f32(nv_ctx* ctx, int32_t trans_a, int32_t trans_b,
+                                      int64_t M, int64_t N, int64_t K,
+                                      float alpha, const float* A, int64_t lda, int64_t stride_a,
+                                      const float* B, int64_t ldb, int64_t stride_b,
+                                      float beta, float* C, int64_t ldc, int64_t stride_c,
+                                      int64_t batch);
+
+/* ---------------------------------------------------------------- elementwise */
+
+#define NV_UNARY_COPY 0
+#define NV_UNARY_NEG 1
+#define NV_UNARY_EXP 2
+#define NV_UNARY_LOG 3
+#define NV_UNARY_SQRT 4
+#define NV_UNARY_RELU 5
+#define NV_UNARY_SIGMOID 6
+#define NV_UNARY_TANH 7
+#define NV_UNARY_ABS 8
+#define NV_UNARY_SOFTPLUS 9    /* log(1 + exp(x)), stable for large |x| */
+#define NV_UNARY_SQUARE 10
+#define NV_UNARY_RECIPROCAL 11
+#define NV_UNARY_POW 12        /* x ^ alpha */
+#define NV_UNARY_LEAKY_RELU 13 /* x > 0 ? x : alpha * x */
+#define NV_UNARY_SCALE_SHIFT 14 /* alpha * x + beta */
+#define NV_UNARY_COUNT 15
+
+/* y = f(x) over n contiguous elements. alpha and beta are the op's parameters (ignored by ops
+ * that have none). y may alias x. */
+nv_status nv_unary_f32(nv_ctx* ctx, int32_t op, int64_t n, const float* x, float* y,
+                       float alpha, float beta);
+
+/* dx = dy * f'(x), using x and/or y = f(x) (both must be given). dx may alias dy. */
+nv_status nv_unary_backward_f32(nv_ctx* ctx, int32_t op, int64_t n, const float* x,
+                                const float* y, const float* dy, float* dx,
+                                float alpha, float beta);
+
+#define NV_BINARY_ADD 0
+#define NV_BINARY_SUB 1
+#define NV_BINARY_MUL 2
+#define NV_BINARY_DIV 3
+#define NV_BINARY_MAXIMUM 4
+#define NV_BINARY_MINIMUM 5
+#define NV_BINARY_COUNT 6
+
+/* out = a op b, broadcast: out is contiguous with the given shape; a and b are read through
+ * element strides over that shape (stride 0 broadcasts). out may alias a contiguous input. */
+nv_status nv_binary_f32(nv_ctx* ctx, int32_t op, int32_t ndim, const int64_t* shape,
+                        const float* a, const int64_t* a_strides,
+                        const float* b, const int64_t* b_strides, float* out);
+
+/* The comparison a > b etc. as 1.0 / 0.0, broadcast as nv_binary_f32. */
+#define NV_COMPARE_EQ 0
+#define NV_COMPARE_GT 1
+#define NV_COMPARE_GE 2
+#define NV_COMPARE_LT 3
+#define NV_COMPARE_LE 4
+nv_status nv_compare_f32(nv_ctx* ctx, int32_t op, int32_t ndim, const int64_t* shape,
+                         const float* a, const int64_t* a_strides,
+                         const float* b, const int64_t* b_strides, float* out);
+
+/* ---------------------------------------------------------------- reductions */
+
+#define NV_REDUCE_SUM 0
+#define NV_REDUCE_MEAN 1
+#define NV_REDUCE_MAX 2
+#define NV_REDUCE_MIN 3
+
+/* x is contiguous (outer, n, inner); out[o, i] = reduce over k of x[o, k, i]; out is
+ * contiguous (outer, inner). n must be >= 1. */
+nv_status nv_reduce_f32(nv_ctx* ctx, int32_t op, int64_t outer, int64_t n, int64_t inner,
+                        const float* x, float* out);
+
+/* Index of the first largest element along n, same layout as nv_reduce_f32. */
+nv_status nv_argmax_f32(nv_ctx* ctx, int64_t outer, int64_t n, int64_t inner,
+                        const float* x, int32_t* out);
+
+/* ---------------------------------------------------------------- softmax and loss */
+
+/* Row-wise over contiguous (rows, cols). y may alias x. */
+nv_status nv_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* x, float* y);
+/* dx = y * (dy - sum(dy * y)) */
+nv_status nv_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* y,
+                                  const float* dy, float* dx);
+nv_status nv_log_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* x,
+                                     float* y);
+/* dx = dy - exp(y) * sum(dy) */
+nv_status nv_log_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* y,
+                                      const float* dy, float* dx);
+
+/* Fused softmax cross-entropy over logits (rows, cols) and labels in [0, cols):
+ * loss[0] = mean over rows of -log softmax(x)[r, label[r]], and
+ * dlogits = (softmax(x) - onehot(label)) / rows, both in one pass over the logits.
+ * dlogits may be NULL (evaluation). A label outside [0, cols) fails with
+ * NV_ERR_INVALID_ARGUMENT naming the row and the label. */
+nv_status nv_softmax_xent_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* logits,
+                              const int32_t* labels, float* loss, float* dlogits);
+
+/* ---------------------------------------------------------------- optimizer updates */
+
+/* Each update walks count tensors at once (one parameter group): w[t] has sizes[t] elements,
+ * g[t] its gradient, and the state tensors are the same size. Pointer arrays are host arrays
+ * of device pointers. */
+
+/* SGD: g' = g + weight_decay * w;
+ *      momentum == 0: w -= lr * g'
+ *      else buf = momentum * buf + (1 - dampening) * g'  (buf = g' on the first step)
+ *           w -= lr * (nesterov ? g' + momentum * buf : buf)
+ * buf may be NULL when momentum == 0. first_step != 0 marks the first step. */
+nv_status nv_sgd_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes,
+                          float** w, float** g, float** buf,
+                          float lr, float momentum, float dampening, float weight_decay,
+                          int32_t nesterov, int32_t first_step);
+
+/* RMSprop: g' = g + weight_decay * w; sq = alpha * sq + (1 - alpha) * g'^2;
+ *          momentum == 0: w -= lr * g' / (sqrt(sq) + eps)
+ *          else buf = momentum * buf + g' / (sqrt(sq) + eps); w -= lr * buf
+ * buf may be NULL when momentum == 0. */
+nv_status nv_rmsprop_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes,
+                              float** w, float** g, float** sq, float** buf,
+                              float lr, float alpha, float eps, float weight_decay,
+                              float momentum);
+
+/* Adam (decoupled == 0): g' = g + weight_decay * w
+ * AdamW (decoupled != 0): w -= lr * weight_decay * w, g' = g
+ * m = beta1 m + (1 - beta1) g'; v = beta2 v + (1 - beta2) g'^2;
+ * w -= lr * (m / (1 - beta1^step)) / (sqrt(v / (1 - beta2^step)) + eps); step counts from 1. */
+nv_status nv_adam_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes,
+                           float** w, float** g, float** m, float** v,
+                           float lr, float beta1, float beta2, float eps, float weight_decay,
+                           int32_t decoupled, int64_t step);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NERVE_H */
