@@ -1,0 +1,108 @@
+package dev.nerve;
+
+import dev.nerve.ops.Context;
+import dev.nerve.ops.Native;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where tensors live and kernels run. {@link #cpu()} uses every core; {@link #cpu(int)} is a
+ * separate CPU device with its own thread pool and allocator (for benchmarks and
+ * single-threaded work). Tensors of different devices never mix in one op.
+ *
+ * <p>Thread-safety: a device may be used from several threads; its kernels run one at a time.
+ */
+public final class Device {
+  private static final ConcurrentHashMap<Integer, Device> CPUS = new ConcurrentHashMap<>();
+  private static volatile Device defaultDevice;
+
+  private final String name;
+  private final Context context;
+
+  private Device(String name, Context context) {
+    this.name = name;
+    this.context = context;
+  }
+
+  /** The CPU with one thread per core. */
+  public static Device cpu() {
+    return cpu(0);
+  }
+
+  /** A CPU device whose kernels use the given number of threads (0 = one per core). */
+  public static Device cpu(int threads) {
+    if (threads < 0 || threads > 1024) {
+      throw new IllegalArgumentException("Device.cpu: threads must be in [0, 1024], got " + threads);
+    }
+    return CPUS.computeIfAbsent(
+        threads,
+        t -> new Device(t == 0 ? "cpu" : "cpu(threads=" + t + ")", Context.create(Context.CPU, 0, t)));
+  }
+
+  /**
+   * The CUDA GPU with the given index.
+   *
+   * @throws UnsupportedOperationException naming what is missing: this build has no CUDA backend
+   *     yet, or the machine has no GPU or driver
+   */
+  public static Device cuda(int index) {
+    Native.ensureLoaded();
+    if (!Native.backendAvailable(Context.CUDA)) {
+      throw new UnsupportedOperationException(
+          "Device.cuda(" + index + "): the CUDA backend is not available (this build of Nerve has "
+              + "no CUDA kernels loaded, or no NVIDIA GPU and driver were found); use Device.cpu()");
+    }
+    throw new UnsupportedOperationException("Device.cuda: not implemented in this version");
+  }
+
+  /** The device that {@code Tensor.of(...)} and friends use when none is named: the CPU. */
+  public static Device defaultDevice() {
+    Device d = defaultDevice;
+    return d != null ? d : cpu();
+  }
+
+  public static void setDefaultDevice(Device device) {
+    defaultDevice = device;
+  }
+
+  /** The internal native context (used by dev.nerve.ops). */
+  public Context context() {
+    return context;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int threads() {
+    return context.threads();
+  }
+
+  /** The instruction set this device's CPU kernels use ("avx512", "avx2+fma", "portable"). */
+  public String isa() {
+    return Native.isaName(context.isa());
+  }
+
+  /** Live, peak and cached bytes of this device's allocator. */
+  public MemoryStats memoryStats() {
+    long[] s = context.memoryStats();
+    return new MemoryStats(s[0], s[1], s[2], s[3]);
+  }
+
+  /** Gives the allocator's cached free blocks back to the system. */
+  public void releaseCached() {
+    context.releaseCached();
+  }
+
+  /** Waits for all queued work (a no-op on the CPU). */
+  public void synchronize() {
+    context.synchronize();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
+  /** A snapshot of a device allocator's counters, in bytes. */
+  public record MemoryStats(long liveBytes, long peakBytes, long cachedBytes, long liveAllocations) {}
+}

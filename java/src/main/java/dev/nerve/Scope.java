@@ -1,0 +1,71 @@
+package dev.nerve;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Frees every tensor created inside it when closed, except those kept with
+ * {@link Tensor#keep()} (parameters, gradients and optimizer state are never owned by a scope).
+ * Scopes nest per thread.
+ *
+ * <pre>{@code
+ * for (int step = 0; step < steps; step++) {
+ *   try (Scope s = Scope.open()) {
+ *     Tensor loss = model.forward(x).crossEntropy(y);
+ *     loss.backward();
+ *     optimizer.step();
+ *   } // every intermediate tensor of the step is freed here
+ * }
+ * }</pre>
+ */
+public final class Scope implements AutoCloseable {
+  private static final ThreadLocal<ArrayDeque<Scope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
+
+  private final List<Tensor> owned = new ArrayList<>();
+  private final Thread thread = Thread.currentThread();
+  private boolean closed;
+
+  private Scope() {}
+
+  public static Scope open() {
+    Scope scope = new Scope();
+    STACK.get().push(scope);
+    return scope;
+  }
+
+  /** Called by every new tensor: the innermost open scope of this thread takes it. */
+  static void adopt(Tensor t) {
+    Scope scope = STACK.get().peek();
+    if (scope != null) scope.owned.add(t);
+  }
+
+  /** Number of tensors this scope owns (for tests). */
+  int size() {
+    return owned.size();
+  }
+
+  @Override
+  public void close() {
+    if (closed) return;
+    if (Thread.currentThread() != thread) {
+      throw new IllegalStateException("Scope.close: a scope must be closed on the thread that opened it");
+    }
+    closed = true;
+    ArrayDeque<Scope> stack = STACK.get();
+    // Close inner scopes a user forgot, then this one.
+    while (!stack.isEmpty()) {
+      Scope top = stack.pop();
+      top.freeOwned();
+      if (top == this) break;
+    }
+  }
+
+  private void freeOwned() {
+    closed = true;
+    for (Tensor t : owned) {
+      if (!t.isKept()) t.close();
+    }
+    owned.clear();
+  }
+}

@@ -1,0 +1,14 @@
+package dev.nerve.data;
+
+/** Labelled examples of a fixed feature shape, addressed by index. */
+public interface Dataset {
+  int size();
+
+  /** The shape of one example's features (e.g. [784] or [1, 28, 28]). */
+  long[] exampleShape();
+
+  /** Copies example index's features into dst starting at offset. */
+  void features(int index, float[] dst, int offset);
+
+  int label(int index);
+}

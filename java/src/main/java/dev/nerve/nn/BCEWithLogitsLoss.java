@@ -1,0 +1,11 @@
+package dev.nerve.nn;
+
+import dev.nerve.F;
+import dev.nerve.Tensor;
+
+/** Binary cross-entropy on sigmoid(logits), in the stable form; targets in [0, 1], same shape. */
+public final class BCEWithLogitsLoss {
+  public Tensor forward(Tensor logits, Tensor target) {
+    return F.bceWithLogits(logits, target);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.nerve.nn;
+
+import dev.nerve.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Base class of layers and models, as torch.nn.Module: a module owns its parameters (kept,
+ * gradient-requiring tensors) and child modules, has a training and an evaluation mode, and
+ * maps an input to an output in {@link #forward}. Closing a module frees its parameters.
+ */
+public abstract class Module implements AutoCloseable {
+  private final Map<String, Tensor> parameters = new LinkedHashMap<>();
+  private final Map<String, Module> children = new LinkedHashMap<>();
+  private boolean training = true;
+
+  public abstract Tensor forward(Tensor input);
+
+  /** Registers a parameter: it is kept (no scope frees it) and requires grad. */
+  protected final Tensor registerParameter(String name, Tensor value) {
+    if (parameters.containsKey(name) || children.containsKey(name)) {
+      throw new IllegalArgumentException("registerParameter: name '" + name + "' is already used in " + getClass().getSimpleName());
+    }
+    value.keep().requiresGrad(true);
+    parameters.put(name, value);
+    return value;
+  }
+
+  protected final <M extends Module> M registerModule(String name, M module) {
+    if (parameters.containsKey(name) || children.containsKey(name)) {
+      throw new IllegalArgumentException("registerModule: name '" + name + "' is already used in " + getClass().getSimpleName());
+    }
+    children.put(name, module);
+    return module;
+  }
+
+  /** All parameters, depth first, in registration order. */
+  public final List<Tensor> parameters() {
+    return new ArrayList<>(namedParameters().values());
+  }
+
+  /** Parameters by dotted path ("0.weight", "encoder.bias"). */
+  public final Map<String, Tensor> namedParameters() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    collect("", out);
+    return out;
+  }
+
+  private void collect(String prefix, Map<String, Tensor> out) {
+    parameters.forEach((k, v) -> out.put(prefix + k, v));
+    children.forEach((k, m) -> m.collect(prefix + k + ".", out));
+  }
+
+  /** Number of scalar parameters. */
+  public final long parameterCount() {
+    long n = 0;
+    for (Tensor t : parameters()) n += t.numel();
+    return n;
+  }
+
+  public Module train() {
+    return setTraining(true);
+  }
+
+  public Module eval() {
+    return setTraining(false);
+  }
+
+  private Module setTraining(boolean value) {
+    training = value;
+    for (Module m : children.values()) m.setTraining(value);
+    return this;
+  }
+
+  public final boolean isTraining() {
+    return training;
+  }
+
+  /** Sets every parameter's gradient to zero (keeping the buffers, so optimizers reuse them). */
+  public final void zeroGrad() {
+    for (Tensor p : parameters()) {
+      if (p.grad() != null) p.grad().fill(0f);
+    }
+  }
+
+  /** Frees the parameters (and their gradients). */
+  @Override
+  public void close() {
+    for (Module m : children.values()) m.close();
+    for (Tensor t : parameters.values()) t.close();
+  }
+}

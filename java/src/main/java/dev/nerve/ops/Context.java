@@ -1,0 +1,63 @@
+package dev.nerve.ops;
+
+import dev.nerve.bindings.Nerve;
+import dev.nerve.bindings.Nerve.nv_ctx;
+
+/** A native context (nv_ctx): backend, thread pool, allocator. One per {@code Device}. */
+public final class Context {
+  public static final int CPU = Nerve.NV_BACKEND_CPU;
+  public static final int CUDA = Nerve.NV_BACKEND_CUDA;
+  public static final int CUDA_SIM = Nerve.NV_BACKEND_CUDA_SIM;
+
+  final nv_ctx handle;
+  private final int backend;
+
+  private Context(nv_ctx handle, int backend) {
+    this.handle = handle;
+    this.backend = backend;
+  }
+
+  /** Creates a context; threads <= 0 means one per core. */
+  public static Context create(int backend, int device, int threads) {
+    Native.ensureLoaded();
+    nv_ctx handle = new nv_ctx();
+    Native.check(Nerve.nv_ctx_create(backend, device, threads, handle), "nv_ctx_create");
+    return new Context(handle, backend);
+  }
+
+  public int backend() {
+    return backend;
+  }
+
+  public int threads() {
+    int[] out = new int[1];
+    Native.check(Nerve.nv_ctx_threads(handle, out), "nv_ctx_threads");
+    return out[0];
+  }
+
+  public int isa() {
+    int[] out = new int[1];
+    Native.check(Nerve.nv_ctx_get_isa(handle, out), "nv_ctx_get_isa");
+    return out[0];
+  }
+
+  /** Forces a lower ISA for this context's CPU kernels (benchmarks and tests). */
+  public void setIsa(int isa) {
+    Native.check(Nerve.nv_ctx_set_isa(handle, isa), "nv_ctx_set_isa");
+  }
+
+  /** {live bytes, peak bytes, cached bytes, live allocations}. */
+  public long[] memoryStats() {
+    long[] stats = new long[4];
+    Native.check(Nerve.nv_memory_stats(handle, stats), "nv_memory_stats");
+    return stats;
+  }
+
+  public void releaseCached() {
+    Native.check(Nerve.nv_memory_release_cached(handle), "nv_memory_release_cached");
+  }
+
+  public void synchronize() {
+    Native.check(Nerve.nv_ctx_synchronize(handle), "nv_ctx_synchronize");
+  }
+}

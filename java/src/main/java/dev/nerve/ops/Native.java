@@ -1,0 +1,82 @@
+package dev.nerve.ops;
+
+import dev.nerve.NerveException;
+import dev.nerve.bindings.Nerve;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Loader;
+
+/**
+ * Loads the native core and turns its status codes into Java exceptions. Internal: only
+ * {@code dev.nerve.ops} calls the bindings.
+ */
+public final class Native {
+  private static final Throwable LOAD_FAILURE;
+
+  static {
+    Throwable failure = null;
+    try {
+      Loader.load(Nerve.class);
+    } catch (Throwable t) {
+      failure = t;
+    }
+    LOAD_FAILURE = failure;
+  }
+
+  private Native() {}
+
+  /** Throws a clear exception when the native library could not be loaded. */
+  public static void ensureLoaded() {
+    if (LOAD_FAILURE != null) {
+      throw new NerveException(
+          "Nerve's native library could not be loaded for platform "
+              + Loader.getPlatform()
+              + " (is the nerve-presets "
+              + Loader.getPlatform()
+              + " jar on the class path?): "
+              + LOAD_FAILURE,
+          LOAD_FAILURE);
+    }
+  }
+
+  /** Throws unless status is NV_OK; the message is the native one, prefixed by the op. */
+  public static void check(int status, String op) {
+    if (status == Nerve.NV_OK) return;
+    String detail = string(Nerve.nv_last_error());
+    String message = detail.isEmpty() ? op + ": native status " + status : detail;
+    switch (status) {
+      case Nerve.NV_ERR_INVALID_ARGUMENT:
+        throw new IllegalArgumentException(message);
+      case Nerve.NV_ERR_OUT_OF_MEMORY:
+        throw new NerveException("out of device memory: " + message);
+      case Nerve.NV_ERR_UNSUPPORTED:
+      case Nerve.NV_ERR_BACKEND_UNAVAILABLE:
+        throw new UnsupportedOperationException(message);
+      default:
+        throw new NerveException(message);
+    }
+  }
+
+  static String string(BytePointer p) {
+    return p == null || p.isNull() ? "" : p.getString();
+  }
+
+  public static String version() {
+    ensureLoaded();
+    return string(Nerve.nv_version());
+  }
+
+  public static boolean backendAvailable(int backend) {
+    ensureLoaded();
+    return Nerve.nv_backend_available(backend) != 0;
+  }
+
+  public static int cpuIsa() {
+    ensureLoaded();
+    return Nerve.nv_cpu_isa();
+  }
+
+  public static String isaName(int isa) {
+    ensureLoaded();
+    return string(Nerve.nv_isa_name(isa));
+  }
+}

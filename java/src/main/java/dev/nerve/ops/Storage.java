@@ -1,0 +1,103 @@
+package dev.nerve.ops;
+
+import dev.nerve.bindings.Nerve;
+import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * A block of device memory from the context's caching allocator, shared by a tensor and its
+ * views through a reference count. The last {@link #release()} frees it; a {@link Cleaner} frees
+ * it too if every tensor on it became unreachable without being closed (a safety net, not the
+ * way memory is meant to go back).
+ */
+public final class Storage {
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  private final Context context;
+  private final Pointer base;
+  private final long bytes;
+  private final FreeAction free;
+  private final Cleaner.Cleanable cleanable;
+  private int references = 1;
+
+  private Storage(Context context, Pointer base, long bytes) {
+    this.context = context;
+    this.base = base;
+    this.bytes = bytes;
+    this.free = new FreeAction(context, base.address());
+    this.cleanable = CLEANER.register(this, free);
+  }
+
+  /** Allocates bytes on the context (uninitialised). */
+  public static Storage allocate(Context context, long bytes) {
+    Pointer out = new Pointer();
+    Native.check(Nerve.nv_alloc(context.handle, bytes, out), "nv_alloc");
+    return new Storage(context, out, bytes);
+  }
+
+  public Context context() {
+    return context;
+  }
+
+  public long bytes() {
+    return bytes;
+  }
+
+  public synchronized void retain() {
+    if (references <= 0) throw new IllegalStateException("storage already freed");
+    references++;
+  }
+
+  /** Drops one reference; frees the memory when it was the last. */
+  public synchronized void release() {
+    if (references <= 0) return;
+    if (--references == 0) cleanable.clean();
+  }
+
+  public synchronized boolean isFreed() {
+    return references <= 0;
+  }
+
+  /** A float pointer at element offset (only for calls into the bindings). */
+  FloatPointer f32(long offset) {
+    return new FloatPointer(base).position(offset);
+  }
+
+  IntPointer i32(long offset) {
+    return new IntPointer(base).position(offset);
+  }
+
+  Pointer raw(long byteOffset) {
+    return new Pointer(base).position(byteOffset);
+  }
+
+  long address() {
+    return base.address();
+  }
+
+  /** Frees the block exactly once, from release() or from the Cleaner thread. */
+  private static final class FreeAction implements Runnable {
+    private final Context context;
+    private final long address;
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    FreeAction(Context context, long address) {
+      this.context = context;
+      this.address = address;
+    }
+
+    @Override
+    public void run() {
+      if (done.compareAndSet(false, true)) {
+        Nerve.nv_free(context.handle, new Pointer() {
+          {
+            address = FreeAction.this.address;
+          }
+        });
+      }
+    }
+  }
+}

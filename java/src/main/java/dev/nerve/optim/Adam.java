@@ -1,0 +1,54 @@
+package dev.nerve.optim;
+
+import dev.nerve.Tensor;
+import dev.nerve.ops.Updates;
+import java.util.List;
+
+/**
+ * Adam (Kingma and Ba), as torch.optim.Adam, with L2 weight decay added to the gradient:
+ *
+ * <pre>
+ * g = grad + weight_decay * w
+ * m = beta1 * m + (1 - beta1) * g
+ * v = beta2 * v + (1 - beta2) * g^2
+ * w = w - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+ * </pre>
+ */
+public class Adam extends Optimizer {
+  private final float beta1;
+  private final float beta2;
+  private final float eps;
+  private final float weightDecay;
+  private final boolean decoupled;
+
+  public Adam(List<Tensor> params, float lr) {
+    this(params, lr, 0.9f, 0.999f, 1e-8f, 0f);
+  }
+
+  public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay) {
+    this(params, lr, beta1, beta2, eps, weightDecay, false);
+  }
+
+  Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
+    super(params, lr);
+    if (!(beta1 >= 0 && beta1 < 1)) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ": Invalid beta parameter at index 0: " + beta1);
+    }
+    if (!(beta2 >= 0 && beta2 < 1)) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ": Invalid beta parameter at index 1: " + beta2);
+    }
+    checkNonNegative("epsilon value", eps);
+    checkNonNegative("weight_decay value", weightDecay);
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    this.weightDecay = weightDecay;
+    this.decoupled = decoupled;
+  }
+
+  @Override
+  protected final void update(List<Tensor> w, List<Tensor> g) {
+    Updates.adam(w, g, states(w, "exp_avg"), states(w, "exp_avg_sq"), lr, beta1, beta2, eps, weightDecay, decoupled,
+        steps);
+  }
+}

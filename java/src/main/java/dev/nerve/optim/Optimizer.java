@@ -1,0 +1,106 @@
+package dev.nerve.optim;
+
+import dev.nerve.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Base of the optimizers: one parameter group, a learning rate that schedules may change, and
+ * state tensors created on first use and kept on the parameters' device. {@link #step()} hands
+ * all parameters that have a gradient to one fused native update.
+ */
+public abstract class Optimizer implements AutoCloseable {
+  protected final List<Tensor> params;
+  protected float lr;
+  protected long steps;
+  private final Map<Tensor, Map<String, Tensor>> state = new IdentityHashMap<>();
+
+  protected Optimizer(List<Tensor> params, float lr) {
+    if (params == null || params.isEmpty()) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ": the parameter list is empty");
+    }
+    checkNonNegative("learning rate", lr);
+    for (int i = 0; i < params.size(); i++) {
+      Tensor p = params.get(i);
+      if (p == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter " + i + " is null");
+      if (p.isClosed()) throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter " + i + " is closed");
+      if (!p.requiresGrad()) {
+        throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter " + i + " " + p + " does not require grad");
+      }
+      if (p.device() != params.get(0).device()) {
+        throw new IllegalArgumentException(getClass().getSimpleName() + ": parameters are on different devices ("
+            + params.get(0).device() + " and " + p.device() + ")");
+      }
+    }
+    this.params = Collections.unmodifiableList(new ArrayList<>(params));
+    this.lr = lr;
+  }
+
+  protected final void checkNonNegative(String what, float value) {
+    if (!(value >= 0) || Float.isInfinite(value)) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ": Invalid " + what + ": " + value);
+    }
+  }
+
+  /** Applies one update to every parameter that has a gradient. */
+  public final void step() {
+    List<Tensor> w = new ArrayList<>(params.size());
+    List<Tensor> g = new ArrayList<>(params.size());
+    for (Tensor p : params) {
+      if (p.isClosed()) throw new IllegalStateException(getClass().getSimpleName() + ".step: a parameter was closed");
+      if (p.grad() != null) {
+        w.add(p);
+        g.add(p.grad());
+      }
+    }
+    if (w.isEmpty()) return;
+    steps++;
+    update(w, g);
+  }
+
+  /** The fused update over the parameters w with gradients g (same order). */
+  protected abstract void update(List<Tensor> w, List<Tensor> g);
+
+  /** Sets the gradients of all parameters to zero. */
+  public final void zeroGrad() {
+    for (Tensor p : params) {
+      if (p.grad() != null) p.grad().fill(0f);
+    }
+  }
+
+  public final float lr() {
+    return lr;
+  }
+
+  public final void setLr(float lr) {
+    checkNonNegative("learning rate", lr);
+    this.lr = lr;
+  }
+
+  public final long stepCount() {
+    return steps;
+  }
+
+  /** The state tensor of param named key, created as zeros on first use. */
+  protected final Tensor state(Tensor param, String key) {
+    return state.computeIfAbsent(param, k -> new java.util.LinkedHashMap<>())
+        .computeIfAbsent(key, k -> Tensor.zeros(param.device(), param.shape()).keep());
+  }
+
+  protected final List<Tensor> states(List<Tensor> w, String key) {
+    List<Tensor> out = new ArrayList<>(w.size());
+    for (Tensor p : w) out.add(state(p, key));
+    return out;
+  }
+
+  /** Frees the optimizer's state tensors. */
+  @Override
+  public void close() {
+    for (Map<String, Tensor> m : state.values()) for (Tensor t : m.values()) t.close();
+    state.clear();
+  }
+
+}

@@ -1,0 +1,45 @@
+package dev.nerve.optim;
+
+import dev.nerve.Tensor;
+import dev.nerve.ops.Updates;
+import java.util.List;
+
+/**
+ * RMSprop, as torch.optim.RMSprop (not centred):
+ *
+ * <pre>
+ * g = grad + weight_decay * w
+ * sq = alpha * sq + (1 - alpha) * g^2
+ * if momentum != 0: buf = momentum * buf + g / (sqrt(sq) + eps); w = w - lr * buf
+ * else:             w = w - lr * g / (sqrt(sq) + eps)
+ * </pre>
+ */
+public final class RMSprop extends Optimizer {
+  private final float alpha;
+  private final float eps;
+  private final float weightDecay;
+  private final float momentum;
+
+  public RMSprop(List<Tensor> params, float lr) {
+    this(params, lr, 0.99f, 1e-8f, 0f, 0f);
+  }
+
+  public RMSprop(List<Tensor> params, float lr, float alpha, float eps, float weightDecay, float momentum) {
+    super(params, lr);
+    checkNonNegative("alpha value", alpha);
+    if (alpha > 1) throw new IllegalArgumentException("RMSprop: Invalid alpha value: " + alpha + " (must be in [0, 1])");
+    checkNonNegative("epsilon value", eps);
+    checkNonNegative("weight_decay value", weightDecay);
+    checkNonNegative("momentum value", momentum);
+    this.alpha = alpha;
+    this.eps = eps;
+    this.weightDecay = weightDecay;
+    this.momentum = momentum;
+  }
+
+  @Override
+  protected void update(List<Tensor> w, List<Tensor> g) {
+    Updates.rmsprop(w, g, states(w, "square_avg"), momentum == 0 ? null : states(w, "momentum_buffer"), lr, alpha,
+        eps, weightDecay, momentum);
+  }
+}

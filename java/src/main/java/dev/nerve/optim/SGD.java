@@ -1,0 +1,54 @@
+package dev.nerve.optim;
+
+import dev.nerve.Tensor;
+import dev.nerve.ops.Updates;
+import java.util.List;
+
+/**
+ * Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay, as
+ * torch.optim.SGD:
+ *
+ * <pre>
+ * g = grad + weight_decay * w
+ * if momentum != 0:
+ *     buf = g                                       (first step)
+ *     buf = momentum * buf + (1 - dampening) * g    (later steps)
+ *     g = nesterov ? g + momentum * buf : buf
+ * w = w - lr * g
+ * </pre>
+ */
+public final class SGD extends Optimizer {
+  private final float momentum;
+  private final float dampening;
+  private final float weightDecay;
+  private final boolean nesterov;
+
+  public SGD(List<Tensor> params, float lr) {
+    this(params, lr, 0f, 0f, 0f, false);
+  }
+
+  public SGD(List<Tensor> params, float lr, float momentum) {
+    this(params, lr, momentum, 0f, 0f, false);
+  }
+
+  public SGD(List<Tensor> params, float lr, float momentum, float dampening, float weightDecay, boolean nesterov) {
+    super(params, lr);
+    checkNonNegative("momentum value", momentum);
+    checkNonNegative("dampening value", dampening);
+    checkNonNegative("weight_decay value", weightDecay);
+    if (nesterov && (momentum <= 0 || dampening != 0)) {
+      throw new IllegalArgumentException("SGD: Nesterov momentum requires a momentum and zero dampening (momentum="
+          + momentum + ", dampening=" + dampening + ")");
+    }
+    this.momentum = momentum;
+    this.dampening = dampening;
+    this.weightDecay = weightDecay;
+    this.nesterov = nesterov;
+  }
+
+  @Override
+  protected void update(List<Tensor> w, List<Tensor> g) {
+    List<Tensor> buf = momentum == 0 ? null : states(w, "momentum_buffer");
+    Updates.sgd(w, g, buf, lr, momentum, dampening, weightDecay, nesterov, steps == 1);
+  }
+}
