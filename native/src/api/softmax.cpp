@@ -1,0 +1,70 @@
+// nv_softmax_*, nv_log_softmax_*, nv_softmax_xent_f32: checks, then the backend.
+#include "api/check.h"
+#include "cpu/cpu_kernels.h"
+
+#define NV_CHECK_ROWS_COLS(fn)   \
+  NV_CHECK_NONNEG(rows, fn);     \
+  NV_CHECK_NONNEG(cols, fn)
+
+extern "C" {
+
+nv_status nv_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* x,
+                                 float* y) {
+  NV_CHECK_CTX(ctx, "nv_softmax_forward_f32");
+  NV_CHECK_ROWS_COLS("nv_softmax_forward_f32");
+  NV_CHECK_PTR(x, rows * cols > 0, "nv_softmax_forward_f32");
+  NV_CHECK_PTR(y, rows * cols > 0, "nv_softmax_forward_f32");
+  NV_REQUIRE_CPU(ctx, "nv_softmax_forward_f32");
+  nv::cpu::softmax_forward_f32(ctx, rows, cols, x, y);
+  return NV_OK;
+}
+
+nv_status nv_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* y,
+                                  const float* dy, float* dx) {
+  NV_CHECK_CTX(ctx, "nv_softmax_backward_f32");
+  NV_CHECK_ROWS_COLS("nv_softmax_backward_f32");
+  NV_CHECK_PTR(y, rows * cols > 0, "nv_softmax_backward_f32");
+  NV_CHECK_PTR(dy, rows * cols > 0, "nv_softmax_backward_f32");
+  NV_CHECK_PTR(dx, rows * cols > 0, "nv_softmax_backward_f32");
+  NV_REQUIRE_CPU(ctx, "nv_softmax_backward_f32");
+  nv::cpu::softmax_backward_f32(ctx, rows, cols, y, dy, dx);
+  return NV_OK;
+}
+
+nv_status nv_log_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* x,
+                                     float* y) {
+  NV_CHECK_CTX(ctx, "nv_log_softmax_forward_f32");
+  NV_CHECK_ROWS_COLS("nv_log_softmax_forward_f32");
+  NV_CHECK_PTR(x, rows * cols > 0, "nv_log_softmax_forward_f32");
+  NV_CHECK_PTR(y, rows * cols > 0, "nv_log_softmax_forward_f32");
+  NV_REQUIRE_CPU(ctx, "nv_log_softmax_forward_f32");
+  nv::cpu::log_softmax_forward_f32(ctx, rows, cols, x, y);
+  return NV_OK;
+}
+
+nv_status nv_log_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* y,
+                                      const float* dy, float* dx) {
+  NV_CHECK_CTX(ctx, "nv_log_softmax_backward_f32");
+  NV_CHECK_ROWS_COLS("nv_log_softmax_backward_f32");
+  NV_CHECK_PTR(y, rows * cols > 0, "nv_log_softmax_backward_f32");
+  NV_CHECK_PTR(dy, rows * cols > 0, "nv_log_softmax_backward_f32");
+  NV_CHECK_PTR(dx, rows * cols > 0, "nv_log_softmax_backward_f32");
+  NV_REQUIRE_CPU(ctx, "nv_log_softmax_backward_f32");
+  nv::cpu::log_softmax_backward_f32(ctx, rows, cols, y, dy, dx);
+  return NV_OK;
+}
+
+nv_status nv_softmax_xent_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* logits,
+                              const int32_t* labels, float* loss, float* dlogits) {
+  NV_CHECK_CTX(ctx, "nv_softmax_xent_f32");
+  NV_CHECK(rows >= 1, "nv_softmax_xent_f32: rows=%lld must be at least 1 (the loss is a mean "
+           "over rows)", (long long)rows);
+  NV_CHECK(cols >= 1, "nv_softmax_xent_f32: cols=%lld must be at least 1", (long long)cols);
+  NV_CHECK_PTR(logits, true, "nv_softmax_xent_f32");
+  NV_CHECK_PTR(labels, true, "nv_softmax_xent_f32");
+  NV_CHECK_PTR(loss, true, "nv_softmax_xent_f32");
+  NV_REQUIRE_CPU(ctx, "nv_softmax_xent_f32");
+  return nv::cpu::softmax_xent_f32(ctx, rows, cols, logits, labels, loss, dlogits);
+}
+
+}  // extern "C"

@@ -1,0 +1,152 @@
+// Strided copies, fills, casts and counter-based random numbers on the CPU. These loops are
+// memory-bound and simple enough for the compiler's baseline (SSE2) vectorisation.
+#include <cmath>
+#include <cstring>
+
+#include "core/context.h"
+#include "cpu/cpu_kernels.h"
+#include "cpu/philox.h"
+
+namespace nv::cpu {
+namespace {
+
+constexpr int64_t kGrain = 65536;
+
+// copy_strided after dropping size-1 dimensions and merging dimensions that are contiguous in
+// both src and dst, so a contiguous copy is one memcpy and a transpose-like copy is rows.
+struct CopyPlan {
+  int ndim = 0;
+  int64_t total = 1;
+  int64_t shape[8], ss[8], ds[8];
+};
+
+CopyPlan make_copy_plan(int32_t ndim, const int64_t* shape, const int64_t* ss,
+                        const int64_t* ds) {
+  CopyPlan p;
+  for (int d = 0; d < ndim; ++d) {
+    p.total *= shape[d];
+    if (shape[d] == 1) continue;
+    int l = p.ndim - 1;
+    if (l >= 0 && p.ss[l] == ss[d] * shape[d] && p.ds[l] == ds[d] * shape[d]) {
+      p.shape[l] *= shape[d];
+      p.ss[l] = ss[d];
+      p.ds[l] = ds[d];
+    } else {
+      p.shape[p.ndim] = shape[d];
+      p.ss[p.ndim] = ss[d];
+      p.ds[p.ndim] = ds[d];
+      ++p.ndim;
+    }
+  }
+  if (p.ndim == 0) {
+    p.ndim = 1;
+    p.shape[0] = 1;
+    p.ss[0] = p.ds[0] = 1;
+  }
+  return p;
+}
+
+// Copies n elements of type E with element strides ss, ds (contiguous -> memcpy).
+template <class E>
+void copy_row(int64_t n, const char* src, int64_t ss, char* dst, int64_t ds) {
+  const E* s = reinterpret_cast<const E*>(src);
+  E* d = reinterpret_cast<E*>(dst);
+  if (ss == 1 && ds == 1) {
+    std::memmove(d, s, n * sizeof(E));
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) d[i * ds] = s[i * ss];
+}
+
+void copy_row_any(int32_t es, int64_t n, const char* src, int64_t ss, char* dst, int64_t ds) {
+  switch (es) {
+    case 1: copy_row<uint8_t>(n, src, ss, dst, ds); return;
+    case 2: copy_row<uint16_t>(n, src, ss, dst, ds); return;
+    case 4: copy_row<uint32_t>(n, src, ss, dst, ds); return;
+    case 8: copy_row<uint64_t>(n, src, ss, dst, ds); return;
+    default:
+      for (int64_t i = 0; i < n; ++i) std::memmove(dst + i * ds * es, src + i * ss * es, es);
+  }
+}
+
+}  // namespace
+
+void copy_strided(nv_ctx* ctx, int32_t es, int32_t ndim, const int64_t* shape, const void* src,
+                  const int64_t* src_strides, void* dst, const int64_t* dst_strides) {
+  CopyPlan p = make_copy_plan(ndim, shape, src_strides, dst_strides);
+  if (p.total == 0) return;
+  const int64_t inner = p.shape[p.ndim - 1];
+  const char* s = static_cast<const char*>(src);
+  char* d = static_cast<char*>(dst);
+  parallel_for(ctx, p.total, kGrain, [&](int64_t lo, int64_t hi) {
+    int64_t pos = lo;
+    while (pos < hi) {
+      int64_t row = pos / inner, col = pos % inner;
+      int64_t len = inner - col < hi - pos ? inner - col : hi - pos;
+      int64_t os = col * p.ss[p.ndim - 1], od = col * p.ds[p.ndim - 1];
+      for (int dim = p.ndim - 2; dim >= 0; --dim) {
+        int64_t idx = row % p.shape[dim];
+        row /= p.shape[dim];
+        os += idx * p.ss[dim];
+        od += idx * p.ds[dim];
+      }
+      copy_row_any(es, len, s + os * es, p.ss[p.ndim - 1], d + od * es, p.ds[p.ndim - 1]);
+      pos += len;
+    }
+  });
+}
+
+void fill_f32(nv_ctx* ctx, int64_t n, float value, float* y) {
+  parallel_for(ctx, n, kGrain, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) y[i] = value;
+  });
+}
+
+void fill_i32(nv_ctx* ctx, int64_t n, int32_t value, int32_t* y) {
+  parallel_for(ctx, n, kGrain, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) y[i] = value;
+  });
+}
+
+void cast_i32_f32(nv_ctx* ctx, int64_t n, const int32_t* x, float* y) {
+  parallel_for(ctx, n, kGrain, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) y[i] = static_cast<float>(x[i]);
+  });
+}
+
+// Truncation toward zero; NaN becomes 0 and out-of-range values saturate, as Java's (int)
+// cast does (a plain C++ cast would be undefined there).
+static inline int32_t f32_to_i32(float v) {
+  if (!(v == v)) return 0;
+  if (v >= 2147483648.0f) return INT32_MAX;
+  if (v <= -2147483648.0f) return INT32_MIN;
+  return static_cast<int32_t>(v);
+}
+
+void cast_f32_i32(nv_ctx* ctx, int64_t n, const float* x, int32_t* y) {
+  parallel_for(ctx, n, kGrain, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) y[i] = f32_to_i32(x[i]);
+  });
+}
+
+void rand_uniform_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset, float lo,
+                      float hi, float* y) {
+  const float span = hi - lo;
+  parallel_for(ctx, n, kGrain / 8, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      float u = philox_uniform01(seed, offset + static_cast<uint64_t>(i));
+      float v = lo + span * u;
+      y[i] = v < hi ? v : lo;  // keep [lo, hi) when lo + span * u rounds up to hi
+    }
+  });
+}
+
+void rand_normal_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset, float mean,
+                     float stddev, float* y) {
+  parallel_for(ctx, n, kGrain / 8, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i)
+      y[i] = mean + stddev * philox_normal(seed, offset + static_cast<uint64_t>(i));
+  });
+}
+
+}  // namespace nv::cpu

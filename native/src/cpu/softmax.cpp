@@ -1,0 +1,48 @@
+// Softmax, log-softmax (forward and backward) and the fused softmax cross-entropy.
+#include "cpu/cpu_kernels.h"
+
+#include "core/error.h"
+#include "cpu/simd.h"
+
+#define NV_KERNELS "cpu/softmax.inl"
+#include "cpu/isa_sections.inl"
+
+namespace nv::cpu {
+
+void softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* x, float* y) {
+  if (rows == 0 || cols == 0) return;
+  NV_ISA_DISPATCH(ctx, softmax_forward(ctx, rows, cols, x, y));
+}
+
+void softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* y,
+                          const float* dy, float* dx) {
+  if (rows == 0 || cols == 0) return;
+  NV_ISA_DISPATCH(ctx, softmax_backward(ctx, rows, cols, y, dy, dx));
+}
+
+void log_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* x,
+                             float* y) {
+  if (rows == 0 || cols == 0) return;
+  NV_ISA_DISPATCH(ctx, log_softmax_forward(ctx, rows, cols, x, y));
+}
+
+void log_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* y,
+                              const float* dy, float* dx) {
+  if (rows == 0 || cols == 0) return;
+  NV_ISA_DISPATCH(ctx, log_softmax_backward(ctx, rows, cols, y, dy, dx));
+}
+
+nv_status softmax_xent_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* logits,
+                           const int32_t* labels, float* loss, float* dlogits) {
+  // Labels first, so a bad one fails before anything is written.
+  for (int64_t r = 0; r < rows; ++r) {
+    if (labels[r] < 0 || labels[r] >= cols)
+      return fail(NV_ERR_INVALID_ARGUMENT,
+                  "nv_softmax_xent_f32: label %d at row %lld is outside [0, %lld)", labels[r],
+                  static_cast<long long>(r), static_cast<long long>(cols));
+  }
+  NV_ISA_DISPATCH(ctx, softmax_xent(ctx, rows, cols, logits, labels, loss, dlogits));
+  return NV_OK;
+}
+
+}  // namespace nv::cpu

@@ -1,0 +1,56 @@
+// Plain-loop double-precision references for every kernel: the oracles of the native tests.
+// Straightforward loops, no blocking, no SIMD, no threads. Inputs are the kernels' float
+// inputs; outputs are double so the tests can measure the kernels' own error.
+#pragma once
+#include <cstdint>
+
+#include "nerve.h"
+
+namespace nv::ref {
+
+// fill.cpp
+void copy_strided(int32_t elem_size, int32_t ndim, const int64_t* shape, const void* src,
+                  const int64_t* src_strides, void* dst, const int64_t* dst_strides);
+int32_t cast_f32_i32(float x);  // truncation, NaN -> 0, saturating
+double rand_uniform(uint64_t seed, uint64_t index, double lo, double hi);
+double rand_normal(uint64_t seed, uint64_t index, double mean, double stddev);
+
+// gemm.cpp: C (M x N, leading dimension ldc) = alpha op(A) op(B) + beta C.
+void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, double alpha,
+          const float* A, int64_t lda, const float* B, int64_t ldb, double beta, double* C,
+          int64_t ldc);
+
+// elementwise.cpp
+double unary(int32_t op, double x, double alpha, double beta);
+// dx for one element from x, dy (the analytic derivative, computed from x alone).
+double unary_backward(int32_t op, double x, double dy, double alpha, double beta);
+double binary(int32_t op, double a, double b);
+double compare(int32_t op, double a, double b);
+// out[i] = op(a, b) broadcast through strides, out contiguous.
+void binary_broadcast(int32_t op, bool compare, int32_t ndim, const int64_t* shape,
+                      const float* a, const int64_t* a_strides, const float* b,
+                      const int64_t* b_strides, double* out);
+
+// reduce.cpp
+void reduce(int32_t op, int64_t outer, int64_t n, int64_t inner, const float* x, double* out);
+void argmax(int64_t outer, int64_t n, int64_t inner, const float* x, int32_t* out);
+
+// softmax.cpp
+void softmax_forward(int64_t rows, int64_t cols, const float* x, double* y);
+void softmax_backward(int64_t rows, int64_t cols, const float* y, const float* dy, double* dx);
+void log_softmax_forward(int64_t rows, int64_t cols, const float* x, double* y);
+void log_softmax_backward(int64_t rows, int64_t cols, const float* y, const float* dy,
+                          double* dx);
+// Returns the mean loss; dlogits may be nullptr.
+double softmax_xent(int64_t rows, int64_t cols, const float* logits, const int32_t* labels,
+                    double* dlogits);
+
+// optim.cpp: one element of each update, state in and out through references.
+void sgd(double& w, double g, double& buf, double lr, double momentum, double dampening,
+         double weight_decay, bool nesterov, bool first_step);
+void rmsprop(double& w, double g, double& sq, double& buf, double lr, double alpha, double eps,
+             double weight_decay, double momentum);
+void adam(double& w, double g, double& m, double& v, double lr, double beta1, double beta2,
+          double eps, double weight_decay, bool decoupled, int64_t step);
+
+}  // namespace nv::ref
