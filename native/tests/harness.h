@@ -80,6 +80,7 @@ inline bool compare(const char* what, const float* got, const double* want, int6
   int64_t at = -1;
   for (int64_t i = 0; i < n; ++i) {
     double g = got[i], w = want[i];
+    if (std::fabs(w) > 3.4028234663852886e38) w = static_cast<float>(w);  // float overflow -> inf
     double e;
     if (std::isnan(w) || std::isnan(g)) e = (std::isnan(w) && std::isnan(g)) ? 0.0 : INFINITY;
     else if (std::isinf(w) || std::isinf(g)) e = g == w ? 0.0 : INFINITY;
