@@ -49,6 +49,17 @@ final class Autograd {
     return out;
   }
 
+  /**
+   * Frees the temporaries of a composite op once it has produced result, unless result is part
+   * of a recorded graph (then backward still needs them, and the caller's scope frees them).
+   */
+  static Tensor dropTemporaries(Tensor result, Tensor... temporaries) {
+    if (result.gradFn == null) {
+      for (Tensor t : temporaries) if (t != null && t != result) t.close();
+    }
+    return result;
+  }
+
   static void backward(Tensor root, Tensor seed) {
     root.checkOpen("backward");
     if (!root.requiresGrad()) {

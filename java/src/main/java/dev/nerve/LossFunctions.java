@@ -55,9 +55,9 @@ final class LossFunctions {
       throw new IllegalArgumentException("mseLoss: input " + Shapes.str(input.shape()) + " and target "
           + Shapes.str(target.shape()) + " differ in shape");
     }
-    try (Tensor diff = F.sub(input, target); Tensor sq = F.square(diff)) {
-      return F.mean(sq);
-    }
+    Tensor diff = F.sub(input, target);
+    Tensor sq = F.square(diff);
+    return Autograd.dropTemporaries(F.mean(sq), diff, sq);
   }
 
   static Tensor bceWithLogits(Tensor logits, Tensor target) {
@@ -68,14 +68,13 @@ final class LossFunctions {
       throw new IllegalArgumentException("bceWithLogits: logits " + Shapes.str(logits.shape()) + " and target "
           + Shapes.str(target.shape()) + " differ in shape");
     }
-    try (Tensor pos = F.relu(logits);
-        Tensor xy = F.mul(logits, target);
-        Tensor absx = F.abs(logits);
-        Tensor negAbs = F.neg(absx);
-        Tensor sp = F.softplus(negAbs);
-        Tensor t1 = F.sub(pos, xy);
-        Tensor t2 = F.add(t1, sp)) {
-      return F.mean(t2);
-    }
+    Tensor pos = F.relu(logits);
+    Tensor xy = F.mul(logits, target);
+    Tensor absx = F.abs(logits);
+    Tensor negAbs = F.neg(absx);
+    Tensor sp = F.softplus(negAbs);
+    Tensor t1 = F.sub(pos, xy);
+    Tensor t2 = F.add(t1, sp);
+    return Autograd.dropTemporaries(F.mean(t2), pos, xy, absx, negAbs, sp, t1, t2);
   }
 }

@@ -52,11 +52,11 @@ final class MatrixFunctions {
       if (as[as.length - 1] != bs[0]) throw mismatch(a, b);
       if (as.length > 2) {
         // [..., K] x [K, N]: fold the leading dimensions into M.
-        try (Tensor a2 = a.reshape(-1, as[as.length - 1]); Tensor y = matmul(a2, b)) {
-          long[] outShape = as.clone();
-          outShape[as.length - 1] = bs[1];
-          return y.reshape(outShape);
-        }
+        Tensor a2 = a.reshape(-1, as[as.length - 1]);
+        Tensor y = matmul(a2, b);
+        long[] outShape = as.clone();
+        outShape[as.length - 1] = bs[1];
+        return Autograd.dropTemporaries(y.reshape(outShape), a2, y);
       }
       Tensor out = Tensor.empty(a.device(), DType.F32, as[0], bs[1]);
       gemm2d(a, b, out, 0f);
@@ -121,11 +121,11 @@ final class MatrixFunctions {
     }
     if (x.dim() != 2) {
       long[] xs = x.shape();
-      try (Tensor x2 = x.reshape(-1, in); Tensor y = linear(x2, weight, bias)) {
-        long[] outShape = xs.clone();
-        outShape[xs.length - 1] = outF;
-        return y.reshape(outShape);
-      }
+      Tensor x2 = x.reshape(-1, in);
+      Tensor y = linear(x2, weight, bias);
+      long[] outShape = xs.clone();
+      outShape[xs.length - 1] = outF;
+      return Autograd.dropTemporaries(y.reshape(outShape), x2, y);
     }
     long rows = x.size(0);
     Tensor out = Tensor.empty(x.device(), DType.F32, rows, outF);

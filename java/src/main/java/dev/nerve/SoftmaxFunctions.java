@@ -13,9 +13,9 @@ final class SoftmaxFunctions {
     int d = Shapes.dim(name, dim, x.dim());
     int last = x.dim() - 1;
     if (d != last) {
-      try (Tensor moved = Views.transpose(x, d, last); Tensor y = softmax(moved, last, log)) {
-        return Views.transpose(y, d, last);
-      }
+      Tensor moved = Views.transpose(x, d, last);
+      Tensor y = softmax(moved, last, log);
+      return Autograd.dropTemporaries(Views.transpose(y, d, last), moved, y);
     }
     Tensor xc = PointwiseFunctions.dense(x);
     long cols = x.size(last);
