@@ -15,6 +15,8 @@ import org.bytedeco.javacpp.Pointer;
  */
 public final class Storage {
   private static final Cleaner CLEANER = Cleaner.create();
+  /** -Dnerve.debugLeaks=true: remember where each block was allocated and report leaked ones. */
+  private static final boolean DEBUG_LEAKS = Boolean.getBoolean("nerve.debugLeaks");
 
   private final Context context;
   private final Pointer base;
@@ -27,7 +29,7 @@ public final class Storage {
     this.context = context;
     this.base = base;
     this.bytes = bytes;
-    this.free = new FreeAction(context, base.address());
+    this.free = new FreeAction(context, base.address(), bytes, DEBUG_LEAKS ? new Throwable("allocated here") : null);
     this.cleanable = CLEANER.register(this, free);
   }
 
@@ -54,7 +56,10 @@ public final class Storage {
   /** Drops one reference; frees the memory when it was the last. */
   public synchronized void release() {
     if (references <= 0) return;
-    if (--references == 0) cleanable.clean();
+    if (--references == 0) {
+      free.released = true;
+      cleanable.clean();
+    }
   }
 
   public synchronized boolean isFreed() {
@@ -82,16 +87,25 @@ public final class Storage {
   private static final class FreeAction implements Runnable {
     private final Context context;
     private final long address;
+    private final long bytes;
+    private final Throwable allocation;
     private final AtomicBoolean done = new AtomicBoolean();
+    volatile boolean released;
 
-    FreeAction(Context context, long address) {
+    FreeAction(Context context, long address, long bytes, Throwable allocation) {
       this.context = context;
       this.address = address;
+      this.bytes = bytes;
+      this.allocation = allocation;
     }
 
     @Override
     public void run() {
       if (done.compareAndSet(false, true)) {
+        if (!released && allocation != null) {
+          System.err.println("nerve: leaked " + bytes + " bytes (a tensor was never closed); freed by the garbage collector");
+          allocation.printStackTrace();
+        }
         Nerve.nv_free(context.handle, new Pointer() {
           {
             address = FreeAction.this.address;
