@@ -1,0 +1,33 @@
+package dev.nerve.cli;
+
+import dev.nerve.Device;
+import dev.nerve.examples.XorMlp;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code nerve train xor}. */
+@Command(name = "xor", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "A 2-8-1 tanh MLP learns XOR (BCE with logits, Adam) and prints its predictions.")
+final class XorCommand extends ModelCommand {
+  @Option(names = "--hidden", paramLabel = "N", description = "Hidden units (default: ${DEFAULT-VALUE}).")
+  int hidden;
+
+  @Override
+  Map<String, String> defaults() {
+    return Map.of("--epochs", "300", "--lr", "0.05", "--seed", "0", "--threads", "1", "--hidden", "8");
+  }
+
+  @Override
+  void validate() {
+    super.validate();
+    check(hidden >= 1 && hidden <= 4096, "--hidden must be in [1, 4096], got " + hidden);
+  }
+
+  @Override
+  int train(Device device, PrintWriter out) {
+    XorMlp.train(hidden, epochs, lr, seed, device, out);
+    return 0;
+  }
+}

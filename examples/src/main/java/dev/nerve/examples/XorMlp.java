@@ -1,0 +1,78 @@
+package dev.nerve.examples;
+
+import dev.nerve.Device;
+import dev.nerve.F;
+import dev.nerve.Generator;
+import dev.nerve.Grad;
+import dev.nerve.Scope;
+import dev.nerve.Tensor;
+import dev.nerve.nn.Linear;
+import dev.nerve.nn.Sequential;
+import dev.nerve.nn.Tanh;
+import dev.nerve.optim.Adam;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * XOR with one hidden layer: the problem a single perceptron cannot solve.
+ *
+ * <pre>
+ * logit = W2 tanh(W1 x + b1) + b2      x [4, 2] -> h [4, hidden] -> logit [4, 1]
+ * loss  = BCEWithLogits(logit, t)      p = sigmoid(logit), output = p > 0.5
+ * </pre>
+ *
+ * Full batch (the four inputs), Adam.
+ */
+public final class XorMlp {
+  static final float[] INPUTS = Perceptron.INPUTS;
+  static final float[] TARGETS = Perceptron.XOR.targets();
+
+  /** The outcome: accuracy on the four inputs, the last loss and p = sigmoid(logit) per input. */
+  public record Result(double accuracy, float loss, float[] probabilities) {}
+
+  private XorMlp() {}
+
+  public static Result train(int hidden, int epochs, float lr, long seed, Device device, PrintWriter out) {
+    Generator gen = new Generator(seed);
+    out.printf(Locale.ROOT, "XOR MLP 2-%d-1 (tanh), BCE with logits, Adam lr %s, %d full-batch epochs, seed %d, %s%n",
+        hidden, lr, epochs, seed, device);
+    try (Sequential model = new Sequential(new Linear(2, hidden, true, device, gen), new Tanh(),
+            new Linear(hidden, 1, true, device, gen));
+        Adam optimizer = new Adam(model.parameters(), lr);
+        Tensor x = Tensor.of(device, INPUTS, 4, 2).keep();
+        Tensor t = Tensor.of(device, TARGETS, 4, 1).keep()) {
+      float loss = Float.NaN;
+      int every = Math.max(1, epochs / 10);
+      for (int epoch = 1; epoch <= epochs; epoch++) {
+        try (Scope s = Scope.open()) {
+          optimizer.zeroGrad();
+          Tensor l = F.bceWithLogits(model.forward(x), t);
+          l.backward();
+          optimizer.step();
+          loss = l.item();
+        }
+        if (epoch % every == 0 || epoch == epochs) {
+          out.printf(Locale.ROOT, "epoch %5d  loss %.5f%n", epoch, loss);
+        }
+      }
+      float[] p;
+      try (Scope s = Scope.open(); Grad g = Grad.off()) {
+        p = model.forward(x).sigmoid().toArray();
+      }
+      int right = 0;
+      out.println("  x1 x2 | target  p(1)   output");
+      for (int i = 0; i < 4; i++) {
+        int y = p[i] > 0.5f ? 1 : 0;
+        int target = (int) TARGETS[i];
+        right += y == target ? 1 : 0;
+        out.printf(Locale.ROOT, "   %d  %d |   %d    %.3f    %d%s%n", (int) INPUTS[2 * i], (int) INPUTS[2 * i + 1], target,
+            p[i], y, y == target ? "" : "   <- wrong");
+      }
+      double accuracy = right / 4.0;
+      out.printf(Locale.ROOT, "XOR %s: accuracy %s (%d/4), final loss %.5f%n", right == 4 ? "learned" : "NOT learned",
+          Perceptron.percent(accuracy), right, loss);
+      out.flush();
+      return new Result(accuracy, loss, p);
+    }
+  }
+}

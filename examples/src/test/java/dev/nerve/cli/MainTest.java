@@ -1,0 +1,123 @@
+package dev.nerve.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line's contract: exit codes, one-line errors on stderr, never a stack trace. */
+class MainTest {
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** Bad input: exit 2, nothing on stdout, one line on stderr that contains the expected text. */
+  static void assertUsageError(Run r, String expected) {
+    assertEquals(2, r.code(), () -> "exit code; stderr: " + r.err());
+    assertEquals("", r.out());
+    assertOneLineError(r, expected);
+  }
+
+  static void assertOneLineError(Run r, String expected) {
+    String err = r.err().strip();
+    assertFalse(err.contains("\n"), () -> "more than one line on stderr:\n" + err);
+    assertFalse(err.contains("Exception") || err.contains("\tat "), () -> "stack trace or exception name:\n" + err);
+    assertTrue(err.contains(expected), () -> "stderr lacks '" + expected + "':\n" + err);
+  }
+
+  @Test
+  void unknownModelIsNamedWithTheChoices() {
+    assertUsageError(run("train", "resnet"), "unknown model 'resnet'; choose one of: perceptron, xor, mnist-mlp");
+  }
+
+  @Test
+  void nearMissModelGetsASuggestion() {
+    assertUsageError(run("train", "mnist"), "did you mean mnist-mlp?");
+  }
+
+  @Test
+  void missingModelAndUnknownCommand() {
+    assertUsageError(run("train"), "missing model");
+    assertUsageError(run("fly"), "unknown command 'fly'; choose one of: info, train");
+    assertUsageError(run(), "missing command");
+  }
+
+  @Test
+  void badOptionValues() {
+    assertUsageError(run("train", "xor", "--epochs", "-3"), "--epochs must be in [1, 1000000], got -3");
+    assertUsageError(run("train", "xor", "--epochs", "many"), "'many' is not an int");
+    assertUsageError(run("train", "perceptron", "--lr", "-0.1"), "--lr must be a positive number");
+    assertUsageError(run("train", "perceptron", "--lr", "NaN"), "--lr must be a positive number");
+    assertUsageError(run("train", "mnist-mlp", "--batch-size", "0"), "--batch-size must be in");
+    assertUsageError(run("train", "mnist-mlp", "--threads", "-1"), "--threads must be in [0, 1024]");
+    assertUsageError(run("train", "xor", "--frobnicate"), "Unknown option: '--frobnicate'");
+  }
+
+  @Test
+  void missingDataDirectory(@TempDir Path tmp) {
+    Path missing = tmp.resolve("no-such-dir");
+    assertUsageError(run("train", "mnist-mlp", "--data", missing.toString()), missing + ": no such directory");
+  }
+
+  @Test
+  void dataDirectoryWithoutMnistFilesIsAFailureNamingTheFiles(@TempDir Path tmp) throws Exception {
+    Files.writeString(tmp.resolve("notes.txt"), "not mnist");
+    Run r = run("train", "mnist-mlp", "--data", tmp.toString(), "--epochs", "1");
+    assertEquals(1, r.code(), () -> "exit code; stderr: " + r.err());
+    assertOneLineError(r, "train-images-idx3-ubyte");
+  }
+
+  @Test
+  void trainHelpListsEachModelWithOneLine() {
+    Run r = run("train", "--help");
+    assertEquals(0, r.code());
+    for (String model : new String[] {"perceptron", "xor", "mnist-mlp"}) {
+      assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith(model + " ")), () -> model + " missing:\n" + r.out());
+    }
+  }
+
+  @Test
+  void modelHelpShowsThatModelsDefaults() {
+    Run r = run("train", "mnist-mlp", "--help");
+    assertEquals(0, r.code());
+    assertTrue(r.out().contains("Examples per step (default: 128)"), r.out());
+    assertTrue(r.out().contains("Passes over the training data (default: 40)"), r.out());
+  }
+
+  @Test
+  void infoNamesTheVersionAndBackends() {
+    Run r = run("info");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("Nerve "), r.out());
+    assertTrue(r.out().contains("cpu       yes"), r.out());
+    assertTrue(r.out().contains("cuda "), r.out());
+  }
+
+  @Test
+  void perceptronLearnsAndAndOrButNotXor() {
+    Run r = run("train", "perceptron");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("AND  learned in"), r.out());
+    assertTrue(r.out().contains("OR   learned in"), r.out());
+    assertTrue(r.out().contains("XOR  NOT learned in 50 epochs"), r.out());
+    assertTrue(r.out().contains("XOR is not linearly separable"), r.out());
+  }
+
+  @Test
+  void xorMlpLearnsXor() {
+    Run r = run("train", "xor");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("XOR learned: accuracy 100% (4/4)"), r.out());
+  }
+}
