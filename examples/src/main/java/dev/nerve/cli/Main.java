@@ -39,7 +39,13 @@ public final class Main implements Runnable {
     cli.setParameterExceptionHandler(Main::usageError);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, commandLine));
     cli.setDefaultValueProvider(new ModelCommand.Defaults());
-    int code = cli.execute(args);
+    int code;
+    try {
+      code = cli.execute(args);
+    } catch (LinkageError e) { // picocli passes Errors through; a broken native install is one of them
+      err.println("nerve: Nerve's native library could not be used: " + oneLine(e.toString()));
+      code = EXIT_FAILURE;
+    }
     out.flush();
     err.flush();
     return code;

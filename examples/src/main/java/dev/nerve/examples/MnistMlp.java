@@ -37,6 +37,9 @@ public final class MnistMlp {
 
   public static final float MOMENTUM = 0.9f;
 
+  /** The accuracy the defaults reach on the 2,000 held-out npm digits (97.55% with seed 0). */
+  public static final double TARGET = 0.97;
+
   private MnistMlp() {}
 
   public static Sequential model(Device device, Generator gen) {
@@ -54,10 +57,10 @@ public final class MnistMlp {
     try (Sequential model = model(c.device(), gen);
         SGD optimizer = new SGD(model.parameters(), c.lr(), MOMENTUM)) {
       out.printf(Locale.ROOT, "model: %s, %,d parameters%n", model, model.parameterCount());
-      out.printf(Locale.ROOT, "SGD lr %s (cosine to 0), momentum %s, batch %d, %d epochs, %s, seed %d, %s (%d threads)%n",
+      out.printf(Locale.ROOT, "SGD lr %s (cosine to 0), momentum %s, batch %d, %d epochs, %s, seed %d, %s%n",
           c.lr(), MOMENTUM, c.batchSize(), c.epochs(),
           c.shift() > 0 ? "training images shifted by up to " + c.shift() + " px" : "no augmentation",
-          c.seed(), c.device(), c.device().threads());
+          c.seed(), c.device().name().equals("cpu") ? "cpu (" + c.device().threads() + " threads)" : c.device());
       Dataset images = c.shift() > 0 ? new ShiftedImages(train, c.shift(), c.seed()) : ArrayDataset.of(train);
       DataLoader loader = new DataLoader(images, c.batchSize(), true, c.seed(), false, c.device());
       double trainSeconds = 0;
@@ -91,8 +94,9 @@ public final class MnistMlp {
         out.flush();
       }
       Result r = new Result(accuracy, test.size(), trainSeconds / c.epochs(), trainExamples / trainSeconds);
-      out.printf(Locale.ROOT, "test accuracy: %.2f%% on %,d held-out digits (%.2f s per epoch, %,.0f examples/s)%n",
-          100 * r.testAccuracy(), r.testSize(), r.secondsPerEpoch(), r.examplesPerSecond());
+      out.printf(Locale.ROOT, "test accuracy: %.2f%% on %,d held-out digits (%.2f s per epoch, %,.0f examples/s)%s%n",
+          100 * r.testAccuracy(), r.testSize(), r.secondsPerEpoch(), r.examplesPerSecond(),
+          r.testAccuracy() < TARGET ? String.format(Locale.ROOT, "; BELOW the %.0f%% target", 100 * TARGET) : "");
       out.flush();
       return r;
     }
