@@ -110,6 +110,15 @@ final class PointwiseFunctions {
   }
 
   static Tensor compare(Tensor a, Tensor b, F.Compare op) {
+    if (a != null && b != null && a.dtype() == DType.I32 && b.dtype() == DType.I32) {
+      // Labels against predicted indices: compare as floats (exact below 2^24).
+      Tensor fa = cast(a, DType.F32);
+      Tensor fb = cast(b, DType.F32);
+      Tensor out = compare(fa, fb, op);
+      fa.close();
+      fb.close();
+      return out;
+    }
     F.checkF32("compare", "a", a);
     F.checkF32("compare", "b", b);
     F.checkSameDevice("compare", a, b);

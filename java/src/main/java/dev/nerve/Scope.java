@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * Frees every tensor created inside it when closed, except those kept with
  * {@link Tensor#keep()} (parameters, gradients and optimizer state are never owned by a scope).
- * Scopes nest per thread.
+ * Scopes nest per thread. A scope owns only what is created while it is open: a tensor made
+ * before it (a {@code DataLoader} batch fetched by the for-each loop, say) is closed by its
+ * creator, e.g. {@code try (batch; Scope s = Scope.open())}.
  *
  * <pre>{@code
  * for (int step = 0; step < steps; step++) {

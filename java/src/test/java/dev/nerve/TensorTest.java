@@ -85,6 +85,7 @@ class TensorTest {
       Tensor logits = Tensor.zeros(cpu, 3, 4);
       assertEquals((float) Math.log(4), F.crossEntropy(logits, Tensor.ofInts(cpu, new int[] {0, 1, 3})).item(), 1e-6);
       assertArrayEquals(new float[] {0, 1, 1}, Tensor.of(cpu, new float[] {1, 3, 2}).gt(Tensor.scalar(cpu, 1.5f)).toArray());
+      assertArrayEquals(new float[] {1, 0}, Tensor.ofInts(cpu, new int[] {4, 2}).eq(Tensor.ofInts(cpu, new int[] {4, 3})).toArray());
     }
   }
 
