@@ -49,7 +49,15 @@ const char* nv_version(void);
 /* 1 if this build and machine can run the backend, else 0. */
 int32_t nv_backend_available(int32_t backend);
 
-/* Creates a context. threads <= 0 means one per available core. */
+/* Devices of a backend: *count is 0 where the backend is absent or finds no device (no GPU, no
+ * driver). The CPU backend and cuda-sim have one device. */
+nv_status nv_device_count(int32_t backend, int32_t* count);
+/* Name (NUL-terminated, at most name_len bytes), compute capability and memory of a device. */
+nv_status nv_device_info(int32_t backend, int32_t device, char* name, int32_t name_len,
+                         int32_t* major, int32_t* minor, int64_t* total_bytes);
+
+/* Creates a context. threads <= 0 means one per available core (for cuda-sim: the OS threads
+ * that run blocks). */
 nv_status nv_ctx_create(int32_t backend, int32_t device, int32_t threads, nv_ctx** out);
 nv_status nv_ctx_destroy(nv_ctx* ctx);
 

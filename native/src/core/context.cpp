@@ -1,4 +1,5 @@
 // The context and memory entry points of nerve.h.
+#include <cstdio>
 #include <cstring>
 #include <new>
 #include <thread>
@@ -13,6 +14,12 @@
 
 namespace {
 
+const nv::GpuBackend* gpu_table(int32_t backend) {
+  if (backend == NV_BACKEND_CUDA) return nv::cuda_backend();
+  if (backend == NV_BACKEND_CUDA_SIM) return nv::cudasim_backend();
+  return nullptr;
+}
+
 int default_threads() {
   unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : int(n);
@@ -25,8 +32,41 @@ extern "C" {
 const char* nv_version(void) { return NERVE_VERSION; }
 
 int32_t nv_backend_available(int32_t backend) {
-  // The CUDA backends arrive with their own issue; until then only the CPU runs kernels.
-  return backend == NV_BACKEND_CPU ? 1 : 0;
+  if (backend == NV_BACKEND_CPU) return 1;
+  const nv::GpuBackend* gpu = gpu_table(backend);
+  return gpu != nullptr && gpu->device_count() > 0 ? 1 : 0;
+}
+
+nv_status nv_device_count(int32_t backend, int32_t* count) {
+  NV_CHECK(count != nullptr, "nv_device_count: count is NULL");
+  NV_CHECK(backend >= NV_BACKEND_CPU && backend <= NV_BACKEND_CUDA_SIM, "nv_device_count: unknown backend %d",
+           backend);
+  if (backend == NV_BACKEND_CPU) {
+    *count = 1;
+    return NV_OK;
+  }
+  const nv::GpuBackend* gpu = gpu_table(backend);
+  *count = gpu == nullptr ? 0 : gpu->device_count();
+  return NV_OK;
+}
+
+nv_status nv_device_info(int32_t backend, int32_t device, char* name, int32_t name_len, int32_t* major,
+                         int32_t* minor, int64_t* total_bytes) {
+  NV_CHECK(name != nullptr && name_len > 0 && major != nullptr && minor != nullptr && total_bytes != nullptr,
+           "nv_device_info: NULL output or name_len=%d", name_len);
+  int32_t count = 0;
+  nv_status st = nv_device_count(backend, &count);
+  if (st != NV_OK) return st;
+  NV_CHECK(device >= 0 && device < count, "nv_device_info: device %d is not in [0, %d) of backend %d", device,
+           count, backend);
+  if (backend == NV_BACKEND_CPU) {
+    std::snprintf(name, size_t(name_len), "cpu (%s)", nv_isa_name(nv::detect_isa()));
+    *major = 0;
+    *minor = 0;
+    *total_bytes = 0;
+    return NV_OK;
+  }
+  return gpu_table(backend)->device_info(device, name, name_len, major, minor, total_bytes);
 }
 
 int32_t nv_cpu_isa(void) { return nv::detect_isa(); }
@@ -45,13 +85,20 @@ nv_status nv_ctx_create(int32_t backend, int32_t device, int32_t threads, nv_ctx
   *out = nullptr;
   if (backend != NV_BACKEND_CPU && backend != NV_BACKEND_CUDA && backend != NV_BACKEND_CUDA_SIM)
     return nv::fail(NV_ERR_INVALID_ARGUMENT, "nv_ctx_create: unknown backend %d", backend);
-  if (!nv_backend_available(backend))
+  const nv::GpuBackend* gpu = gpu_table(backend);
+  if (backend != NV_BACKEND_CPU && gpu == nullptr)
     return nv::fail(NV_ERR_BACKEND_UNAVAILABLE,
-                    "nv_ctx_create: backend %s is not available in this build",
-                    backend == NV_BACKEND_CUDA ? "cuda" : "cuda-sim");
-  if (device != 0)
-    return nv::fail(NV_ERR_INVALID_ARGUMENT, "nv_ctx_create: the CPU backend has only device 0, not %d",
-                    device);
+                    "nv_ctx_create: the %s backend is not part of this build of Nerve%s",
+                    backend == NV_BACKEND_CUDA ? "cuda" : "cuda-sim",
+                    backend == NV_BACKEND_CUDA ? " (it was built without nvcc)" : "");
+  int32_t devices = backend == NV_BACKEND_CPU ? 1 : gpu->device_count();
+  if (backend == NV_BACKEND_CUDA && devices == 0)
+    return nv::fail(NV_ERR_BACKEND_UNAVAILABLE,
+                    "nv_ctx_create: no CUDA device found (no NVIDIA GPU, or no driver: libcuda.so.1 "
+                    "could not be loaded or is too old)");
+  if (device < 0 || device >= devices)
+    return nv::fail(NV_ERR_INVALID_ARGUMENT, "nv_ctx_create: device %d is not in [0, %d) for backend %d",
+                    device, devices, backend);
   if (threads > 1024)
     return nv::fail(NV_ERR_INVALID_ARGUMENT, "nv_ctx_create: threads=%d is more than 1024", threads);
   nv_ctx* ctx = new (std::nothrow) nv_ctx();
@@ -66,18 +113,29 @@ nv_status nv_ctx_create(int32_t backend, int32_t device, int32_t threads, nv_ctx
     delete ctx;
     return nv::fail(NV_ERR_OUT_OF_MEMORY, "nv_ctx_create: could not start %d threads", threads);
   }
+  if (gpu != nullptr) {
+    ctx->gpu = gpu;
+    nv_status st = gpu->init(ctx, device);
+    if (st != NV_OK) {
+      ctx->gpu = nullptr;
+      delete ctx;
+      return st;
+    }
+  }
   *out = ctx;
   return NV_OK;
 }
 
 nv_status nv_ctx_destroy(nv_ctx* ctx) {
   NV_CHECK_CTX(ctx, "nv_ctx_destroy");
+  if (ctx->gpu != nullptr) ctx->gpu->shutdown(ctx);
   delete ctx;
   return NV_OK;
 }
 
 nv_status nv_ctx_synchronize(nv_ctx* ctx) {
   NV_CHECK_CTX(ctx, "nv_ctx_synchronize");
+  if (ctx->gpu != nullptr) return ctx->gpu->synchronize(ctx);
   return NV_OK;
 }
 
@@ -108,6 +166,7 @@ nv_status nv_alloc(nv_ctx* ctx, int64_t bytes, void** out) {
   NV_CHECK_CTX(ctx, "nv_alloc");
   NV_CHECK(out != nullptr, "nv_alloc: out is NULL");
   NV_CHECK(bytes >= 0, "nv_alloc: bytes=%lld is negative", (long long)bytes);
+  if (ctx->gpu != nullptr) return ctx->gpu->alloc(ctx, bytes, out);
   *out = ctx->alloc->allocate(bytes);
   if (*out == nullptr)
     return nv::fail(NV_ERR_OUT_OF_MEMORY, "nv_alloc: out of memory allocating %lld bytes (%lld live)",
@@ -118,6 +177,7 @@ nv_status nv_alloc(nv_ctx* ctx, int64_t bytes, void** out) {
 nv_status nv_free(nv_ctx* ctx, void* ptr) {
   NV_CHECK_CTX(ctx, "nv_free");
   if (ptr == nullptr) return NV_OK;
+  if (ctx->gpu != nullptr) return ctx->gpu->free(ctx, ptr);
   NV_CHECK(ctx->alloc->release(ptr), "nv_free: %p was not allocated by this context (or freed twice)", ptr);
   return NV_OK;
 }
@@ -125,6 +185,7 @@ nv_status nv_free(nv_ctx* ctx, void* ptr) {
 nv_status nv_memory_stats(nv_ctx* ctx, int64_t* stats) {
   NV_CHECK_CTX(ctx, "nv_memory_stats");
   NV_CHECK(stats != nullptr, "nv_memory_stats: stats is NULL");
+  if (ctx->gpu != nullptr) return ctx->gpu->memory_stats(ctx, stats);
   stats[0] = ctx->alloc->live_bytes();
   stats[1] = ctx->alloc->peak_bytes();
   stats[2] = ctx->alloc->cached_bytes();
@@ -134,6 +195,7 @@ nv_status nv_memory_stats(nv_ctx* ctx, int64_t* stats) {
 
 nv_status nv_memory_release_cached(nv_ctx* ctx) {
   NV_CHECK_CTX(ctx, "nv_memory_release_cached");
+  if (ctx->gpu != nullptr) return ctx->gpu->release_cached(ctx);
   ctx->alloc->release_cached();
   return NV_OK;
 }
@@ -142,12 +204,17 @@ nv_status nv_memory_release_cached(nv_ctx* ctx) {
 
 namespace {
 
+// to_device: host to context memory, else context memory to host.
 nv_status copy_checked(nv_ctx* ctx, const char* fn, void* dst, const void* src, int64_t n,
-                       int64_t elem) {
+                       int64_t elem, bool to_device) {
   NV_CHECK_CTX(ctx, fn);
   NV_CHECK(n >= 0, "%s: n=%lld is negative", fn, (long long)n);
   if (n == 0) return NV_OK;
   NV_CHECK(dst != nullptr && src != nullptr, "%s: NULL pointer (dst=%p, src=%p)", fn, dst, src);
+  if (ctx->gpu != nullptr) {
+    return to_device ? ctx->gpu->copy_to_device(ctx, dst, src, n * elem)
+                     : ctx->gpu->copy_to_host(ctx, dst, src, n * elem);
+  }
   std::memcpy(dst, src, size_t(n * elem));
   return NV_OK;
 }
@@ -157,16 +224,16 @@ nv_status copy_checked(nv_ctx* ctx, const char* fn, void* dst, const void* src, 
 extern "C" {
 
 nv_status nv_write_f32(nv_ctx* ctx, float* dst, const float* host_src, int64_t n) {
-  return copy_checked(ctx, "nv_write_f32", dst, host_src, n, 4);
+  return copy_checked(ctx, "nv_write_f32", dst, host_src, n, 4, true);
 }
 nv_status nv_read_f32(nv_ctx* ctx, const float* src, float* host_dst, int64_t n) {
-  return copy_checked(ctx, "nv_read_f32", host_dst, src, n, 4);
+  return copy_checked(ctx, "nv_read_f32", host_dst, src, n, 4, false);
 }
 nv_status nv_write_i32(nv_ctx* ctx, int32_t* dst, const int32_t* host_src, int64_t n) {
-  return copy_checked(ctx, "nv_write_i32", dst, host_src, n, 4);
+  return copy_checked(ctx, "nv_write_i32", dst, host_src, n, 4, true);
 }
 nv_status nv_read_i32(nv_ctx* ctx, const int32_t* src, int32_t* host_dst, int64_t n) {
-  return copy_checked(ctx, "nv_read_i32", host_dst, src, n, 4);
+  return copy_checked(ctx, "nv_read_i32", host_dst, src, n, 4, false);
 }
 
 }  // extern "C"

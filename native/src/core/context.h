@@ -5,6 +5,7 @@
 
 #include "nerve.h"
 #include "allocator.h"
+#include "gpu_backend.h"
 #include "threadpool.h"
 
 struct nv_ctx {
@@ -13,6 +14,10 @@ struct nv_ctx {
   int32_t isa = NV_ISA_PORTABLE;  // the ISA the CPU kernels of this context use
   std::unique_ptr<nv::ThreadPool> pool;
   std::unique_ptr<nv::Allocator> alloc;
+  // GPU backends (cuda, cuda-sim): the function table and the backend's own state (stream,
+  // device allocator, scratch). Both null on the CPU backend.
+  const nv::GpuBackend* gpu = nullptr;
+  void* gpu_state = nullptr;
 };
 
 namespace nv {
