@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Device {
   private static final ConcurrentHashMap<Integer, Device> CPUS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Integer, Device> GPUS = new ConcurrentHashMap<>();
+  private static volatile Device cudaSim;
   private static volatile Device defaultDevice;
 
   private final String name;
@@ -39,19 +41,70 @@ public final class Device {
   }
 
   /**
-   * The CUDA GPU with the given index.
+   * The CUDA GPU with the given index. Its tensors live in GPU memory; data crosses to the host
+   * only through {@code toArray()}, {@code item()} and {@code to(Device)}.
    *
    * @throws UnsupportedOperationException naming what is missing: this build has no CUDA backend
-   *     yet, or the machine has no GPU or driver
+   *     (built without nvcc), or the machine has no NVIDIA GPU or driver
+   * @throws IllegalArgumentException for an index outside the GPUs found
    */
   public static Device cuda(int index) {
     Native.ensureLoaded();
-    if (!Native.backendAvailable(Context.CUDA)) {
-      throw new UnsupportedOperationException(
-          "Device.cuda(" + index + "): the CUDA backend is not available (this build of Nerve has "
-              + "no CUDA kernels loaded, or no NVIDIA GPU and driver were found); use Device.cpu()");
+    if (index < 0) throw new IllegalArgumentException("Device.cuda: index must be >= 0, got " + index);
+    return GPUS.computeIfAbsent(index, i -> {
+      try {
+        return new Device("cuda:" + i, Context.create(Context.CUDA, i, 0));
+      } catch (UnsupportedOperationException e) {
+        throw new UnsupportedOperationException("Device.cuda(" + i + "): " + e.getMessage()
+            + "; use Device.cpu(), or Device.cudaSim() to run the CUDA kernels on the CPU", e);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Device.cuda(" + i + "): " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /**
+   * cuda-sim: Nerve's CUDA kernels compiled for the CPU, each CUDA thread a fiber. Slow, exact,
+   * and available everywhere: it runs the CUDA backend's code paths in tests without a GPU.
+   */
+  public static Device cudaSim() {
+    Native.ensureLoaded();
+    Device d = cudaSim;
+    if (d == null) {
+      synchronized (Device.class) {
+        if (cudaSim == null) {
+          try {
+            cudaSim = new Device("cuda-sim", Context.create(Context.CUDA_SIM, 0, 0));
+          } catch (UnsupportedOperationException e) {
+            throw new UnsupportedOperationException("Device.cudaSim(): " + e.getMessage(), e);
+          }
+        }
+        d = cudaSim;
+      }
     }
-    throw new UnsupportedOperationException("Device.cuda: not implemented in this version");
+    return d;
+  }
+
+  /** A device by name: "cpu", "cuda", "cuda:N" or "cuda-sim" (for command lines). */
+  public static Device parse(String name) {
+    if (name == null) throw new IllegalArgumentException("Device.parse: name is null");
+    switch (name) {
+      case "cpu":
+        return cpu();
+      case "cuda":
+        return cuda(0);
+      case "cuda-sim":
+        return cudaSim();
+      default:
+        if (name.startsWith("cuda:")) {
+          try {
+            return cuda(Integer.parseInt(name.substring(5)));
+          } catch (NumberFormatException e) {
+            // fall through to the error below
+          }
+        }
+        throw new IllegalArgumentException("unknown device '" + name + "'; use cpu, cuda, cuda:N or cuda-sim");
+    }
   }
 
   /** The device that {@code Tensor.of(...)} and friends use when none is named: the CPU. */

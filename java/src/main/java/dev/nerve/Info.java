@@ -2,6 +2,7 @@ package dev.nerve;
 
 import dev.nerve.ops.Context;
 import dev.nerve.ops.Native;
+import java.util.List;
 
 /** What this build of Nerve is and can run. */
 public final class Info {
@@ -17,11 +18,18 @@ public final class Info {
     return Native.isaName(Native.cpuIsa());
   }
 
-  /**
-   * Whether the CUDA backend can run here. This build ships CPU kernels only (the CUDA backend is
-   * in progress), so this is false on every machine for now.
-   */
+  /** Whether the CUDA backend was built in and finds a GPU with a working driver. */
   public static boolean cudaAvailable() {
     return Native.backendAvailable(Context.CUDA);
+  }
+
+  /** Whether cuda-sim (the CUDA kernels run on the CPU) is part of this build. */
+  public static boolean cudaSimAvailable() {
+    return Native.backendAvailable(Context.CUDA_SIM);
+  }
+
+  /** The GPUs the CUDA backend sees: name, compute capability and memory, one line each. */
+  public static List<String> gpus() {
+    return Native.devices(Context.CUDA);
   }
 }

@@ -70,6 +70,26 @@ public final class Native {
     return Nerve.nv_backend_available(backend) != 0;
   }
 
+  /** One line per device of a backend: "NAME (sm_MAJ.MIN, X.Y GiB)". Empty when none. */
+  public static java.util.List<String> devices(int backend) {
+    ensureLoaded();
+    int[] count = new int[1];
+    check(Nerve.nv_device_count(backend, count), "nv_device_count");
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < count[0]; i++) {
+      byte[] name = new byte[256];
+      int[] major = new int[1];
+      int[] minor = new int[1];
+      long[] bytes = new long[1];
+      check(Nerve.nv_device_info(backend, i, name, name.length, major, minor, bytes), "nv_device_info");
+      int len = 0;
+      while (len < name.length && name[len] != 0) len++;
+      out.add(String.format("%s (sm_%d%d, %.1f GiB)", new String(name, 0, len, java.nio.charset.StandardCharsets.UTF_8),
+          major[0], minor[0], bytes[0] / (1024.0 * 1024 * 1024)));
+    }
+    return out;
+  }
+
   public static int cpuIsa() {
     ensureLoaded();
     return Nerve.nv_cpu_isa();
