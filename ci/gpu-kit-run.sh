@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The GPU kit's run script (copied into gpu-kit/ by ci/gpu-kit).
+#   run.sh cpu        the whole CPU test suite on the kit's own runtime image
+#   run.sh gpu [OUT]  GPU tests (native and Java) and GPU benchmarks; report in OUT (default ./report)
+set -uo pipefail
+kit="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+mode="${1:-gpu}"
+out="${2:-$kit/report}"
+mkdir -p "$out"
+java="$kit/runtime/bin/java"
+cp="$kit/lib/nerve.jar:$kit/lib/nerve-tests.jar"
+junit=("$java" -Xmx8g -jar "$kit/lib/junit-console.jar" execute --class-path "$cp" --disable-banner
+       --details=summary --reports-dir "$out/junit")
+status=0
+
+case "$mode" in
+  cpu)
+    "${junit[@]}" --scan-class-path --exclude-tag gpu 2>&1 | tee "$out/cpu-tests.txt" || status=1
+    ;;
+  gpu)
+    {
+      echo "# Nerve GPU kit report"
+      echo "date: $(date -u)"
+      nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | sed 's/^/gpu: /'
+      "$java" -jar "$kit/lib/nerve.jar" info 2>&1
+    } | tee "$out/report.txt"
+    echo "== native GPU tests" | tee -a "$out/report.txt"
+    for t in "$kit"/native/test_gpu_* "$kit"/native/test_cuda_*; do
+      [[ -x "$t" ]] || continue
+      LD_LIBRARY_PATH="$kit/native" "$t" 2>&1 | tee -a "$out/report.txt"
+      [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+    done
+    echo "== Java GPU tests" | tee -a "$out/report.txt"
+    "${junit[@]}" --scan-class-path --include-tag gpu 2>&1 | tee -a "$out/report.txt" || status=1
+    if [[ -x "$kit/bench.sh" ]]; then
+      echo "== GPU benchmarks" | tee -a "$out/report.txt"
+      "$kit/bench.sh" "$out" 2>&1 | tee -a "$out/report.txt" || status=1
+    fi
+    ;;
+  *)
+    echo "usage: run.sh cpu | gpu [OUT]" >&2
+    exit 2
+    ;;
+esac
+exit $status
