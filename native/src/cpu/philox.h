@@ -6,6 +6,13 @@
 #include <cmath>
 #include <cstdint>
 
+// Callable from CUDA kernels too (nvcc); plain inline functions for every other compiler.
+#ifdef __CUDACC__
+#define NV_PHILOX_HD __host__ __device__
+#else
+#define NV_PHILOX_HD
+#endif
+
 namespace nv {
 
 struct Philox4 {
@@ -13,7 +20,7 @@ struct Philox4 {
 };
 
 // Ten rounds on the counter (c0, c1, c2, c3) with the key (k0, k1).
-inline Philox4 philox4x32_10(uint64_t counter, uint64_t seed) {
+NV_PHILOX_HD inline Philox4 philox4x32_10(uint64_t counter, uint64_t seed) {
   uint32_t c0 = static_cast<uint32_t>(counter), c1 = static_cast<uint32_t>(counter >> 32);
   uint32_t c2 = 0, c3 = 0;
   uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
@@ -33,14 +40,14 @@ inline Philox4 philox4x32_10(uint64_t counter, uint64_t seed) {
 }
 
 // Top 24 bits as a float in [0, 1).
-inline float bits_to_unit(uint32_t x) { return static_cast<float>(x >> 8) * (1.0f / 16777216.0f); }
+NV_PHILOX_HD inline float bits_to_unit(uint32_t x) { return static_cast<float>(x >> 8) * (1.0f / 16777216.0f); }
 
-inline float philox_uniform01(uint64_t seed, uint64_t index) {
+NV_PHILOX_HD inline float philox_uniform01(uint64_t seed, uint64_t index) {
   return bits_to_unit(philox4x32_10(index, seed).v[0]);
 }
 
 // Box-Muller on two words of the same block: u1 in (0, 1] keeps the log finite.
-inline float philox_normal(uint64_t seed, uint64_t index) {
+NV_PHILOX_HD inline float philox_normal(uint64_t seed, uint64_t index) {
   Philox4 r = philox4x32_10(index, seed);
   float u1 = static_cast<float>((r.v[0] >> 8) + 1) * (1.0f / 16777216.0f);
   float u2 = bits_to_unit(r.v[1]);

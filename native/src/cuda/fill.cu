@@ -1,0 +1,203 @@
+// Strided copies, fills, casts and counter-based random numbers on the GPU. All are
+// memory-bound grid-stride loops; the random numbers use the CPU's Philox (cpu/philox.h), so
+// element i has the same bits on every backend.
+#include "cuda/cuda_kernels.cuh"
+#include "cpu/philox.h"
+
+namespace nv {
+namespace NV_CUDA_NS {
+
+// ---------------------------------------------------------------- kernels
+
+// A copy's shape after dropping size-1 dimensions and merging dimensions contiguous in both
+// src and dst (as the CPU plans it), passed by value.
+struct CopyPlan {
+  int32_t ndim;
+  int64_t total;
+  int64_t shape[8], ss[8], ds[8];  // element strides
+};
+
+// dst[i...] = src[i...], U-sized units, `units` of them per element.
+template <typename U>
+__global__ void copy_strided_kernel(CopyPlan p, int32_t units, const U* src, U* dst) {
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < p.total; i += stride) {
+    int64_t rest = i, os = 0, od = 0;
+    for (int d = p.ndim - 1; d >= 0; --d) {
+      int64_t idx = rest % p.shape[d];
+      rest /= p.shape[d];
+      os += idx * p.ss[d];
+      od += idx * p.ds[d];
+    }
+    const U* s = src + os * units;
+    U* t = dst + od * units;
+    for (int32_t u = 0; u < units; ++u) t[u] = s[u];
+  }
+}
+
+template <typename T>
+__global__ void fill_kernel(int64_t n, T value, T* y) {
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) y[i] = value;
+}
+
+__global__ void cast_i32_f32_kernel(int64_t n, const int32_t* x, float* y) {
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride)
+    y[i] = static_cast<float>(x[i]);
+}
+
+// Truncation toward zero; NaN gives 0, out-of-range values saturate (as the CPU and Java).
+__global__ void cast_f32_i32_kernel(int64_t n, const float* x, int32_t* y) {
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
+    float v = x[i];
+    int32_t r;
+    if (!(v == v)) r = 0;
+    else if (v >= 2147483648.0f) r = INT32_MAX;
+    else if (v <= -2147483648.0f) r = INT32_MIN;
+    else r = static_cast<int32_t>(v);
+    y[i] = r;
+  }
+}
+
+// y[i] = lo + span * u(seed, offset + i), kept in [lo, hi); no FMA, to match the CPU bits.
+__global__ void rand_uniform_kernel(int64_t n, uint64_t seed, uint64_t offset, float lo,
+                                    float hi, float span, float* y) {
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
+    float u = philox_uniform01(seed, offset + static_cast<uint64_t>(i));
+    float v = add_rn(lo, mul_rn(span, u));
+    y[i] = v < hi ? v : lo;
+  }
+}
+
+__global__ void rand_normal_kernel(int64_t n, uint64_t seed, uint64_t offset, float mean,
+                                   float stddev, float* y) {
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride)
+    y[i] = add_rn(mean, mul_rn(stddev, philox_normal(seed, offset + static_cast<uint64_t>(i))));
+}
+
+// ---------------------------------------------------------------- launchers
+
+namespace {
+
+constexpr int kThreads = 256;
+
+CopyPlan make_copy_plan(int32_t ndim, const int64_t* shape, const int64_t* ss,
+                        const int64_t* ds) {
+  CopyPlan p;
+  p.ndim = 0;
+  p.total = 1;
+  for (int d = 0; d < ndim; ++d) {
+    p.total *= shape[d];
+    if (shape[d] == 1) continue;
+    int l = p.ndim - 1;
+    if (l >= 0 && p.ss[l] == ss[d] * shape[d] && p.ds[l] == ds[d] * shape[d]) {
+      p.shape[l] *= shape[d];
+      p.ss[l] = ss[d];
+      p.ds[l] = ds[d];
+    } else {
+      p.shape[p.ndim] = shape[d];
+      p.ss[p.ndim] = ss[d];
+      p.ds[p.ndim] = ds[d];
+      ++p.ndim;
+    }
+  }
+  if (p.ndim == 0) {
+    p.ndim = 1;
+    p.shape[0] = 1;
+    p.ss[0] = p.ds[0] = 1;
+  }
+  return p;
+}
+
+template <typename U>
+nv_status launch_copy(nv_ctx* ctx, const CopyPlan& p, int32_t es, const void* src, void* dst) {
+  return gpu::launch("nv_copy_strided", copy_strided_kernel<U>, dim3(grid_for(ctx, p.total, kThreads)),
+                     dim3(kThreads), 0, stream_of(ctx), p, int32_t(es / int32_t(sizeof(U))),
+                     static_cast<const U*>(src), static_cast<U*>(dst));
+}
+
+}  // namespace
+
+nv_status copy_strided(nv_ctx* ctx, int32_t es, int32_t ndim, const int64_t* shape,
+                       const void* src, const int64_t* src_strides, void* dst,
+                       const int64_t* dst_strides) {
+  // src, dst are (shape) with element strides src_strides, dst_strides; es bytes an element
+  CopyPlan p = make_copy_plan(ndim, shape, src_strides, dst_strides);
+  if (p.total == 0) return NV_OK;
+  nv_status s = activate(ctx, "nv_copy_strided");
+  if (s != NV_OK) return s;
+  if (p.ndim == 1 && p.ss[0] == 1 && p.ds[0] == 1)
+    return check_cuda(cudaMemcpyAsync(dst, src, size_t(p.total) * size_t(es),
+                                      cudaMemcpyDeviceToDevice, stream_of(ctx)),
+                      "nv_copy_strided", "cudaMemcpyAsync (device to device)");
+  // The widest unit that divides the element size and both pointers' alignment.
+  uintptr_t bits = uintptr_t(src) | uintptr_t(dst) | uintptr_t(es);
+  if (bits % 16 == 0) return launch_copy<f4>(ctx, p, es, src, dst);
+  if (bits % 8 == 0) return launch_copy<uint64_t>(ctx, p, es, src, dst);
+  if (bits % 4 == 0) return launch_copy<uint32_t>(ctx, p, es, src, dst);
+  if (bits % 2 == 0) return launch_copy<uint16_t>(ctx, p, es, src, dst);
+  return launch_copy<uint8_t>(ctx, p, es, src, dst);
+}
+
+nv_status fill_f32(nv_ctx* ctx, int64_t n, float value, float* y) {
+  // y is (n)
+  if (n == 0) return NV_OK;
+  nv_status s = activate(ctx, "nv_fill_f32");
+  if (s != NV_OK) return s;
+  return gpu::launch("nv_fill_f32", fill_kernel<float>, dim3(grid_for(ctx, n, kThreads)),
+                     dim3(kThreads), 0, stream_of(ctx), n, value, y);
+}
+
+nv_status fill_i32(nv_ctx* ctx, int64_t n, int32_t value, int32_t* y) {
+  // y is (n)
+  if (n == 0) return NV_OK;
+  nv_status s = activate(ctx, "nv_fill_i32");
+  if (s != NV_OK) return s;
+  return gpu::launch("nv_fill_i32", fill_kernel<int32_t>, dim3(grid_for(ctx, n, kThreads)),
+                     dim3(kThreads), 0, stream_of(ctx), n, value, y);
+}
+
+nv_status cast_i32_f32(nv_ctx* ctx, int64_t n, const int32_t* x, float* y) {
+  // x, y are (n)
+  if (n == 0) return NV_OK;
+  nv_status s = activate(ctx, "nv_cast_i32_f32");
+  if (s != NV_OK) return s;
+  return gpu::launch("nv_cast_i32_f32", cast_i32_f32_kernel, dim3(grid_for(ctx, n, kThreads)),
+                     dim3(kThreads), 0, stream_of(ctx), n, x, y);
+}
+
+nv_status cast_f32_i32(nv_ctx* ctx, int64_t n, const float* x, int32_t* y) {
+  // x, y are (n)
+  if (n == 0) return NV_OK;
+  nv_status s = activate(ctx, "nv_cast_f32_i32");
+  if (s != NV_OK) return s;
+  return gpu::launch("nv_cast_f32_i32", cast_f32_i32_kernel, dim3(grid_for(ctx, n, kThreads)),
+                     dim3(kThreads), 0, stream_of(ctx), n, x, y);
+}
+
+nv_status rand_uniform_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset, float lo,
+                           float hi, float* y) {
+  // y is (n)
+  if (n == 0) return NV_OK;
+  nv_status s = activate(ctx, "nv_rand_uniform_f32");
+  if (s != NV_OK) return s;
+  return gpu::launch("nv_rand_uniform_f32", rand_uniform_kernel, dim3(grid_for(ctx, n, kThreads)),
+                     dim3(kThreads), 0, stream_of(ctx), n, seed, offset, lo, hi, hi - lo, y);
+}
+
+nv_status rand_normal_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset, float mean,
+                          float stddev, float* y) {
+  // y is (n)
+  if (n == 0) return NV_OK;
+  nv_status s = activate(ctx, "nv_rand_normal_f32");
+  if (s != NV_OK) return s;
+  return gpu::launch("nv_rand_normal_f32", rand_normal_kernel, dim3(grid_for(ctx, n, kThreads)),
+                     dim3(kThreads), 0, stream_of(ctx), n, seed, offset, mean, stddev, y);
+}
+
+}  // namespace NV_CUDA_NS
+}  // namespace nv
