@@ -1,6 +1,9 @@
 package dev.nerve.nn;
 
 import dev.nerve.Tensor;
+import dev.nerve.io.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +49,36 @@ public abstract class Module implements AutoCloseable {
     Map<String, Tensor> out = new LinkedHashMap<>();
     collect("", out);
     return out;
+  }
+
+  /**
+   * The tensors that make up the module's state, by dotted path: its parameters (Nerve modules
+   * have no other buffers). The tensors themselves, not copies.
+   */
+  public final Map<String, Tensor> stateDict() {
+    return namedParameters();
+  }
+
+  /**
+   * Writes the parameters to path in the safetensors format (names as {@link #namedParameters()}),
+   * atomically: a crash leaves the previous file intact.
+   *
+   * @throws IOException when the folder is missing or not writable
+   */
+  public final void save(Path path) throws IOException {
+    Checkpoint.save(path, this, null, Map.of());
+  }
+
+  /**
+   * Reads parameters saved by {@link #save} (or any safetensors file with the same names, F32
+   * dtypes and shapes). Everything is read and checked before any parameter changes, so on an
+   * error the module is as it was.
+   *
+   * @throws dev.nerve.io.CheckpointException naming what does not fit: a corrupt or truncated
+   *     file, missing or unexpected names, another dtype or shape
+   */
+  public final void load(Path path) throws IOException {
+    Checkpoint.load(path, this, null);
   }
 
   private void collect(String prefix, Map<String, Tensor> out) {

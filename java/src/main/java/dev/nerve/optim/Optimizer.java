@@ -96,6 +96,62 @@ public abstract class Optimizer implements AutoCloseable {
     return out;
   }
 
+  /** The parameters this optimizer updates, in order. */
+  public final List<Tensor> parameters() {
+    return params;
+  }
+
+  /**
+   * The state tensors by "index.key" ("0.exp_avg", "3.momentum_buffer"), index being the
+   * parameter's position; only the states created so far. The tensors themselves, not copies.
+   */
+  public final Map<String, Tensor> stateDict() {
+    Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < params.size(); i++) {
+      Map<String, Tensor> m = state.get(params.get(i));
+      if (m == null) continue;
+      for (Map.Entry<String, Tensor> e : m.entrySet()) out.put(i + "." + e.getKey(), e.getValue());
+    }
+    return out;
+  }
+
+  /**
+   * Replaces the state with copies of the given tensors (names as {@link #stateDict()}) and sets
+   * the step count. Checks every name and shape first: on an error nothing changes.
+   *
+   * @throws IllegalArgumentException naming a bad name, a parameter index out of range or a shape
+   *     that differs from its parameter's
+   */
+  public final void loadStateDict(Map<String, Tensor> values, long stepCount) {
+    if (stepCount < 0) throw new IllegalArgumentException(getClass().getSimpleName() + ".loadStateDict: negative step count " + stepCount);
+    List<Object[]> plan = new ArrayList<>();
+    for (Map.Entry<String, Tensor> e : values.entrySet()) {
+      String name = e.getKey();
+      int dot = name.indexOf('.');
+      int index;
+      try {
+        index = dot <= 0 ? -1 : Integer.parseInt(name.substring(0, dot));
+      } catch (NumberFormatException ex) {
+        index = -1;
+      }
+      if (index < 0 || index >= params.size() || dot == name.length() - 1) {
+        throw new IllegalArgumentException(getClass().getSimpleName() + ".loadStateDict: '" + name
+            + "' is not 'index.key' with index in [0, " + params.size() + ")");
+      }
+      Tensor p = params.get(index);
+      Tensor v = e.getValue();
+      if (v == null || v.isClosed() || v.dtype() != p.dtype() || !java.util.Arrays.equals(v.shape(), p.shape())) {
+        throw new IllegalArgumentException(getClass().getSimpleName() + ".loadStateDict: '" + name + "' is "
+            + (v == null || v.isClosed() ? "null or closed" : v.dtype() + " " + java.util.Arrays.toString(v.shape()))
+            + " but parameter " + index + " is " + p.dtype() + " " + java.util.Arrays.toString(p.shape()));
+      }
+      plan.add(new Object[] {p, name.substring(dot + 1), v});
+    }
+    close();
+    for (Object[] a : plan) state((Tensor) a[0], (String) a[1]).copyFrom((Tensor) a[2]);
+    this.steps = stepCount;
+  }
+
   /** Frees the optimizer's state tensors. */
   @Override
   public void close() {

@@ -1,0 +1,144 @@
+package dev.nerve.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nerve.Device;
+import dev.nerve.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file format, byte by byte, against the safetensors specification. */
+class SafeTensorsTest {
+  @TempDir Path tmp;
+
+  /** A file as the reference implementation lays it out, built by hand here. */
+  static byte[] file(String header, byte[] data) {
+    byte[] h = header.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(h.length).put(h).put(data);
+    return b.array();
+  }
+
+  static byte[] floats(float... v) {
+    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (float f : v) b.putFloat(f);
+    return b.array();
+  }
+
+  @Test
+  void writesTheSpecifiedLayout() throws Exception {
+    Path p = tmp.resolve("t.safetensors");
+    try (Tensor a = Tensor.of(Device.cpu(), new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor b = Tensor.ofInts(Device.cpu(), new int[] {7, -8})) {
+      Map<String, Tensor> m = new LinkedHashMap<>();
+      m.put("a", a);
+      m.put("b", b);
+      SafeTensors.write(p, m, Map.of("k", "v \"quoted\""));
+    }
+    byte[] bytes = Files.readAllBytes(p);
+    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    long n = buf.getLong();
+    assertEquals(0, n % 8, "header padded to 8 bytes");
+    String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
+    assertTrue(header.startsWith("{\"__metadata__\":{\"k\":\"v \\\"quoted\\\"\"},"
+        + "\"a\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]},"
+        + "\"b\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[24,32]}}"), header);
+    assertEquals(8 + n + 32, bytes.length);
+    buf.position((int) (8 + n));
+    assertEquals(1f, buf.getFloat());
+    buf.position((int) (8 + n + 24));
+    assertEquals(7, buf.getInt());
+    assertEquals(-8, buf.getInt());
+
+    SafeTensors st = SafeTensors.read(p);
+    assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, st.entries().get("a").floats());
+    assertArrayEquals(new long[] {2, 3}, st.entries().get("a").shape());
+    assertArrayEquals(new int[] {7, -8}, st.entries().get("b").ints());
+    assertEquals("v \"quoted\"", st.metadata().get("k"));
+  }
+
+  @Test
+  void readsAFileWrittenByAnotherTool() throws Exception {
+    // As Python's safetensors writes it: keys sorted, data ordered by offset, a 0-D tensor, padding.
+    String header = "{\"__metadata__\":{\"format\":\"pt\"},\"s\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[8,12]},"
+        + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}    ";
+    Path p = tmp.resolve("pt.safetensors");
+    Files.write(p, file(header, floats(0.5f, -1.5f, 42f)));
+    SafeTensors st = SafeTensors.read(p);
+    assertArrayEquals(new float[] {0.5f, -1.5f}, st.entries().get("w").floats());
+    assertArrayEquals(new float[] {42f}, st.entries().get("s").floats());
+    assertEquals(0, st.entries().get("s").shape().length);
+    assertEquals("pt", st.metadata().get("format"));
+  }
+
+  static String errorOf(Path p, byte[] content) throws Exception {
+    Files.write(p, content);
+    CheckpointException e = assertThrows(CheckpointException.class, () -> SafeTensors.read(p));
+    System.out.println("SafeTensorsTest: " + e.getMessage());
+    return e.getMessage();
+  }
+
+  @Test
+  void rejectsBrokenFilesWithTheReason() throws Exception {
+    Path p = tmp.resolve("bad.safetensors");
+    String ok = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+    assertTrue(errorOf(p, new byte[3]).contains("truncated: 3 bytes"));
+    assertTrue(errorOf(p, file(ok, floats(1)).clone()).contains("truncated: tensor 'w' ends at byte 8"));
+    byte[] huge = file(ok, floats(1, 2));
+    huge[7] = 0x7f;
+    assertTrue(errorOf(p, huge).contains("header length"));
+    byte[] longer = file(ok, floats(1, 2));
+    longer[0] = (byte) 200;
+    assertTrue(errorOf(p, longer).contains("truncated: the header needs 200 bytes"));
+    assertTrue(errorOf(p, file("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]", floats(1, 2)))
+        .contains("corrupt header"));
+    assertTrue(errorOf(p, file("[1, 2]", floats())).contains("does not start with '{'"));
+    assertTrue(errorOf(p, file(ok.replace("F32", "Q7"), floats(1, 2))).contains("unknown dtype \"Q7\""));
+    assertTrue(errorOf(p, file(ok.replace("[2]", "[3]"), floats(1, 2))).contains("needs 12 bytes"));
+    assertTrue(errorOf(p, file(ok, floats(1, 2, 3))).contains("the data section has 12 bytes but the tensors cover 8"));
+    String gap = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+        + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}";
+    assertTrue(errorOf(p, file(gap, floats(1, 2, 3))).contains("contiguous"));
+    String overlap = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+        + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}";
+    assertTrue(errorOf(p, file(overlap, floats(1, 2))).contains("contiguous"));
+    String dup = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+        + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+    assertTrue(errorOf(p, file(dup, floats(1))).contains("duplicate key"));
+    assertTrue(errorOf(p, file(ok.replace("[2]", "[-2]"), floats(1, 2))).contains("negative size"));
+    byte[] notUtf8 = file(ok, floats(1, 2));
+    notUtf8[10] = (byte) 0xff;
+    assertTrue(errorOf(p, notUtf8).contains("UTF-8"));
+  }
+
+  @Test
+  void aFailedWriteLeavesTheOldFileAndNoTemporaries() throws Exception {
+    Path p = tmp.resolve("keep.safetensors");
+    try (Tensor a = Tensor.of(Device.cpu(), new float[] {1, 2}, 2)) {
+      SafeTensors.write(p, Map.of("a", a), Map.of());
+      byte[] before = Files.readAllBytes(p);
+      Tensor closed = Tensor.of(Device.cpu(), new float[] {3}, 1);
+      closed.close();
+      Map<String, Tensor> m = new LinkedHashMap<>();
+      m.put("a", a);
+      m.put("b", closed);
+      assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(p, m, Map.of()));
+      assertArrayEquals(before, Files.readAllBytes(p));
+      assertThrows(java.nio.file.NoSuchFileException.class,
+          () -> SafeTensors.write(tmp.resolve("no/such/dir/x.safetensors"), Map.of("a", a), Map.of()));
+    }
+    try (var files = Files.list(tmp)) {
+      assertEquals(1, files.count(), "a temporary file was left behind");
+    }
+  }
+}
