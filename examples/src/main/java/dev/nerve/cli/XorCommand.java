@@ -1,8 +1,6 @@
 package dev.nerve.cli;
 
-import dev.nerve.Device;
 import dev.nerve.examples.XorMlp;
-import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +14,13 @@ final class XorCommand extends ModelCommand {
 
   @Override
   Map<String, String> defaults() {
-    return Map.of("--epochs", "300", "--lr", "0.05", "--seed", "0", "--threads", "1", "--hidden", "8");
+    return Map.of("--epochs", "300", "--lr", "0.05", "--threads", "1", "--hidden", "8", "--batch-size", "4");
+  }
+
+  @Override
+  Map<String, String> notUsed() {
+    return Map.of("--batch-size", "XOR trains on its 4 examples in one full batch",
+        "--data", "XOR has its own 4 examples");
   }
 
   @Override
@@ -26,8 +30,8 @@ final class XorCommand extends ModelCommand {
   }
 
   @Override
-  int train(Device device, PrintWriter out) {
-    XorMlp.train(hidden, epochs, lr, seed, device, out);
+  int train(Job job) throws Exception {
+    XorMlp.train(hidden, epochs, lr, seed, job.device(), job.out(), job.output(), job.resume());
     return 0;
   }
 }

@@ -16,7 +16,13 @@ import dev.nerve.nn.Linear;
 import dev.nerve.nn.ReLU;
 import dev.nerve.nn.Sequential;
 import dev.nerve.optim.SGD;
+import dev.nerve.io.Checkpoint;
+import dev.nerve.optim.Optimizer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -33,7 +39,8 @@ public final class MnistMlp {
   public record Config(Mnist data, int epochs, int batchSize, float lr, int shift, long seed, Device device) {}
 
   /** The outcome: test accuracy after the last epoch, and training speed. */
-  public record Result(double testAccuracy, int testSize, double secondsPerEpoch, double examplesPerSecond) {}
+  public record Result(double testAccuracy, int testSize, double secondsPerEpoch, double examplesPerSecond,
+      double trainLoss) {}
 
   public static final float MOMENTUM = 0.9f;
 
@@ -50,6 +57,21 @@ public final class MnistMlp {
   }
 
   public static Result train(Config c, PrintWriter out, boolean interactive) {
+    try {
+      return train(c, out, interactive, RunOutput.none(), null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // RunOutput.none() writes nothing
+    }
+  }
+
+  /**
+   * Trains, recording train loss and test accuracy per epoch in output, saving last and best
+   * (highest test accuracy) checkpoints after each epoch and plotting loss.png and accuracy.png.
+   * With resume, continues from that checkpoint's epoch (the cosine schedule goes on from there;
+   * the shuffles and shifts differ from an uninterrupted run's).
+   */
+  public static Result train(Config c, PrintWriter out, boolean interactive, RunOutput output, Path resume)
+      throws IOException {
     MnistSplit train = c.data().train();
     MnistSplit test = c.data().test();
     out.println("data: " + c.data().source());
@@ -66,7 +88,15 @@ public final class MnistMlp {
       double trainSeconds = 0;
       long trainExamples = 0;
       double accuracy = 0;
-      for (int epoch = 1; epoch <= c.epochs(); epoch++) {
+      double lastLoss = Double.NaN;
+      int start = 1;
+      Map<String, Optimizer> optimizers = Map.of(Checkpoint.OPTIMIZER, optimizer);
+      if (resume != null) {
+        start = RunOutput.epochOf(output.resume(resume, model, optimizers)) + 1;
+        for (int e = 1; e < start; e++) loader.iterator(); // the next epoch's shuffle
+        out.printf(Locale.ROOT, "resumed from %s after epoch %d%n", resume, start - 1);
+      }
+      for (int epoch = start; epoch <= c.epochs(); epoch++) {
         optimizer.setLr(cosine(c.lr(), epoch - 1, c.epochs()));
         String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, c.epochs());
         double loss;
@@ -92,11 +122,22 @@ public final class MnistMlp {
         out.printf(Locale.ROOT, "%s  train loss %.4f  test accuracy %6.2f%%  %.2f s  %,.0f examples/s%n", label, loss,
             100 * accuracy, seconds, rate);
         out.flush();
+        lastLoss = loss;
+        output.record("train loss", loss);
+        output.record("test accuracy", accuracy);
+        output.checkpoint(model, optimizers, epoch, accuracy, Map.of("seed", Long.toString(c.seed())));
       }
-      Result r = new Result(accuracy, test.size(), trainSeconds / c.epochs(), trainExamples / trainSeconds);
+      int trained = Math.max(1, c.epochs() - start + 1);
+      if (start > c.epochs()) accuracy = evaluate(model, test, c.device());
+      Result r = new Result(accuracy, test.size(), trainSeconds / trained, trainExamples / Math.max(1e-9, trainSeconds),
+          lastLoss);
       out.printf(Locale.ROOT, "test accuracy: %.2f%% on %,d held-out digits (%.2f s per epoch, %,.0f examples/s)%s%n",
           100 * r.testAccuracy(), r.testSize(), r.secondsPerEpoch(), r.examplesPerSecond(),
           r.testAccuracy() < TARGET ? String.format(Locale.ROOT, "; BELOW the %.0f%% target", 100 * TARGET) : "");
+      Path loss = output.plot("loss.png", "mnist-mlp: training loss", "epoch", "cross-entropy", "train loss");
+      Path acc = output.plot("accuracy.png", "mnist-mlp: accuracy on the held-out digits", "epoch", "accuracy",
+          "test accuracy");
+      if (loss != null) out.println("wrote " + loss + ", " + acc + " and the checkpoints in " + output.dir());
       out.flush();
       return r;
     }

@@ -41,7 +41,7 @@ public final class Perceptron {
    * best accuracy on the four inputs after any update, the final weights and outputs.
    */
   public record Result(String gate, boolean converged, int epochs, double bestAccuracy, float[] weights, float bias,
-      float[] outputs) {}
+      float[] outputs, double[] epochAccuracy) {}
 
   private Perceptron() {}
 
@@ -75,6 +75,7 @@ public final class Perceptron {
       double best = 0;
       int epoch = 0;
       boolean converged = false;
+      double[] history = new double[maxEpochs];
       while (epoch < maxEpochs && !converged) {
         epoch++;
         for (int i = 0; i < 4; i++) {
@@ -86,13 +87,15 @@ public final class Perceptron {
           }
           best = Math.max(best, accuracy(x, t, w, b));
         }
-        converged = accuracy(x, t, w, b) == 1.0;
+        history[epoch - 1] = accuracy(x, t, w, b);
+        converged = history[epoch - 1] == 1.0;
       }
       float[] outputs;
       try (Scope s = Scope.open()) {
         outputs = predict(x, w, b).toArray();
       }
-      return new Result(gate.name(), converged, epoch, best, w.toArray(), b.item(), outputs);
+      return new Result(gate.name(), converged, epoch, best, w.toArray(), b.item(), outputs,
+          java.util.Arrays.copyOf(history, epoch));
     }
   }
 

@@ -10,7 +10,12 @@ import dev.nerve.nn.Linear;
 import dev.nerve.nn.Sequential;
 import dev.nerve.nn.Tanh;
 import dev.nerve.optim.Adam;
+import dev.nerve.io.Checkpoint;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -33,6 +38,20 @@ public final class XorMlp {
   private XorMlp() {}
 
   public static Result train(int hidden, int epochs, float lr, long seed, Device device, PrintWriter out) {
+    try {
+      return train(hidden, epochs, lr, seed, device, out, RunOutput.none(), null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // RunOutput.none() writes nothing
+    }
+  }
+
+  /**
+   * Trains, recording the loss of every epoch in output; checkpoints (best = lowest loss) every
+   * tenth of the run and at the end, then plots loss.png. With resume, continues from that
+   * checkpoint's epoch.
+   */
+  public static Result train(int hidden, int epochs, float lr, long seed, Device device, PrintWriter out,
+      RunOutput output, Path resume) throws IOException {
     Generator gen = new Generator(seed);
     out.printf(Locale.ROOT, "XOR MLP 2-%d-1 (tanh), BCE with logits, Adam lr %s, %d full-batch epochs, seed %d, %s%n",
         hidden, lr, epochs, seed, device);
@@ -43,13 +62,22 @@ public final class XorMlp {
         Tensor t = Tensor.of(device, TARGETS, 4, 1).keep()) {
       float loss = Float.NaN;
       int every = Math.max(1, epochs / 10);
-      for (int epoch = 1; epoch <= epochs; epoch++) {
+      int start = 1;
+      if (resume != null) {
+        start = RunOutput.epochOf(output.resume(resume, model, Map.of(Checkpoint.OPTIMIZER, optimizer))) + 1;
+        out.printf(Locale.ROOT, "resumed from %s at epoch %d%n", resume, start - 1);
+      }
+      for (int epoch = start; epoch <= epochs; epoch++) {
         try (Scope s = Scope.open()) {
           optimizer.zeroGrad();
           Tensor l = F.bceWithLogits(model.forward(x), t);
           l.backward();
           optimizer.step();
           loss = l.item();
+        }
+        output.record("loss", loss);
+        if (epoch % every == 0 || epoch == epochs) {
+          output.checkpoint(model, Map.of(Checkpoint.OPTIMIZER, optimizer), epoch, -loss, Map.of("seed", Long.toString(seed)));
         }
         if (epoch % every == 0 || epoch == epochs) {
           out.printf(Locale.ROOT, "epoch %5d  loss %.5f%n", epoch, loss);
@@ -71,6 +99,8 @@ public final class XorMlp {
       double accuracy = right / 4.0;
       out.printf(Locale.ROOT, "XOR %s: accuracy %s (%d/4), final loss %.5f%n", right == 4 ? "learned" : "NOT learned",
           Perceptron.percent(accuracy), right, loss);
+      Path png = output.plot("loss.png", "XOR MLP 2-" + hidden + "-1: training loss", "epoch", "BCE loss", "loss");
+      if (png != null) out.println("wrote " + png + " and the checkpoints in " + output.dir());
       out.flush();
       return new Result(accuracy, loss, p);
     }

@@ -1,7 +1,6 @@
 package dev.nerve.io;
 
 import dev.nerve.DType;
-import dev.nerve.Device;
 import dev.nerve.Grad;
 import dev.nerve.Scope;
 import dev.nerve.Tensor;
@@ -19,17 +18,19 @@ import java.util.Map;
  * A model's parameters, optionally with its optimizer's state, in one safetensors file.
  *
  * <p>Layout: the module's parameters under their dotted names ("0.weight"), so any safetensors
- * reader sees a plain state dict; the optimizer's state under {@value #OPTIMIZER_PREFIX}
- * ("optimizer/0.exp_avg"); metadata "format" = "nerve", "optimizer" (class name),
- * "optimizer.steps" and "optimizer.lr", plus whatever the caller adds (epoch, model name, ...).
+ * reader sees a plain state dict; each optimizer's state under its key and a slash
+ * ("optimizer/0.exp_avg"; a GAN's two optimizers might be "g_optimizer/..." and
+ * "d_optimizer/..."); metadata "format" = "nerve", "optimizers" (the keys, comma-separated), and
+ * per key its class name, "KEY.steps" and "KEY.lr"; plus whatever the caller adds (epoch, model
+ * name, ...).
  *
  * <p>Writes are atomic ({@link SafeTensors#write}). {@link #load} reads and checks the whole file
  * first (format, names, dtypes, shapes, optimizer type) and only then copies into the model and
  * optimizer, so any error leaves both as they were.
  */
 public final class Checkpoint {
-  /** Name prefix of the optimizer's state tensors. */
-  public static final String OPTIMIZER_PREFIX = "optimizer/";
+  /** The key of the optimizer in the one-optimizer forms of save and load. */
+  public static final String OPTIMIZER = "optimizer";
 
   private Checkpoint() {}
 
@@ -39,15 +40,25 @@ public final class Checkpoint {
    * @throws IOException when the folder is missing or not writable, or the disk fails
    */
   public static void save(Path path, Module model, Optimizer optimizer, Map<String, String> metadata) throws IOException {
+    save(path, model, optimizer == null ? Map.of() : Map.of(OPTIMIZER, optimizer), metadata);
+  }
+
+  /** Saves model and several optimizers, each under its key (letters, digits, '_' and '-'). */
+  public static void save(Path path, Module model, Map<String, Optimizer> optimizers, Map<String, String> metadata)
+      throws IOException {
     if (model == null) throw new IllegalArgumentException("Checkpoint.save: model is null");
     Map<String, Tensor> tensors = new LinkedHashMap<>(model.stateDict());
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("format", "nerve");
-    if (optimizer != null) {
-      optimizer.stateDict().forEach((k, v) -> tensors.put(OPTIMIZER_PREFIX + k, v));
-      meta.put("optimizer", optimizer.getClass().getSimpleName());
-      meta.put("optimizer.steps", Long.toString(optimizer.stepCount()));
-      meta.put("optimizer.lr", Float.toString(optimizer.lr()));
+    if (!optimizers.isEmpty()) meta.put("optimizers", String.join(",", optimizers.keySet()));
+    for (Map.Entry<String, Optimizer> o : optimizers.entrySet()) {
+      String key = o.getKey();
+      if (!key.matches("[A-Za-z0-9_-]+")) throw new IllegalArgumentException("Checkpoint.save: bad optimizer key '" + key + "'");
+      Optimizer opt = o.getValue();
+      opt.stateDict().forEach((k, v) -> tensors.put(key + "/" + k, v));
+      meta.put(key, opt.getClass().getSimpleName());
+      meta.put(key + ".steps", Long.toString(opt.stepCount()));
+      meta.put(key + ".lr", Float.toString(opt.lr()));
     }
     if (metadata != null) meta.putAll(metadata);
     SafeTensors.write(path, tensors, meta);
@@ -63,17 +74,26 @@ public final class Checkpoint {
    * @throws IOException when the file cannot be read
    */
   public static Map<String, String> load(Path path, Module model, Optimizer optimizer) throws IOException {
+    return load(path, model, optimizer == null ? Map.of() : Map.of(OPTIMIZER, optimizer));
+  }
+
+  /** Loads model and the optimizers by key (see {@link #save(Path, Module, Map, Map)}); all or nothing. */
+  public static Map<String, String> load(Path path, Module model, Map<String, Optimizer> optimizers) throws IOException {
     if (model == null) throw new IllegalArgumentException("Checkpoint.load: model is null");
     SafeTensors file = SafeTensors.read(path);
+    Map<String, String> meta = file.metadata();
+    List<String> keys = meta.containsKey("optimizers") ? List.of(meta.get("optimizers").split(",")) : List.of();
     Map<String, Tensor> params = model.stateDict();
     List<String> missing = new ArrayList<>();
     List<String> unexpected = new ArrayList<>();
     List<String> wrong = new ArrayList<>();
-    Map<String, SafeTensors.Entry> optimizerEntries = new LinkedHashMap<>();
+    Map<String, Map<String, SafeTensors.Entry>> optimizerEntries = new LinkedHashMap<>();
+    for (String k : keys) optimizerEntries.put(k, new LinkedHashMap<>());
     for (Map.Entry<String, SafeTensors.Entry> e : file.entries().entrySet()) {
       String name = e.getKey();
-      if (name.startsWith(OPTIMIZER_PREFIX)) {
-        optimizerEntries.put(name.substring(OPTIMIZER_PREFIX.length()), e.getValue());
+      int slash = name.indexOf('/');
+      if (slash > 0 && optimizerEntries.containsKey(name.substring(0, slash))) {
+        optimizerEntries.get(name.substring(0, slash)).put(name.substring(slash + 1), e.getValue());
         continue;
       }
       Tensor p = params.get(name);
@@ -96,47 +116,59 @@ public final class Checkpoint {
       if (!missing.isEmpty()) parts.add("missing " + String.join(", ", missing));
       if (!unexpected.isEmpty()) parts.add("unexpected " + String.join(", ", unexpected));
       parts.addAll(wrong);
-      String from = file.metadata().getOrDefault("model", null);
+      String from = meta.get("model");
       throw new CheckpointException(path + ": does not fit this model" + (from == null ? "" : " (it holds a '" + from + "' model)")
           + ": " + String.join("; ", parts));
     }
-    long steps = 0;
-    if (optimizer != null) {
-      String type = file.metadata().get("optimizer");
-      String mine = optimizer.getClass().getSimpleName();
-      if (type == null) throw new CheckpointException(path + ": holds no optimizer state (saved without an optimizer)");
+    Map<String, Long> steps = new LinkedHashMap<>();
+    for (Map.Entry<String, Optimizer> o : optimizers.entrySet()) {
+      String key = o.getKey();
+      Optimizer opt = o.getValue();
+      String type = meta.get(key);
+      String mine = opt.getClass().getSimpleName();
+      if (!optimizerEntries.containsKey(key) || type == null) {
+        throw new CheckpointException(path + ": holds no state of an optimizer '" + key + "'"
+            + (keys.isEmpty() ? " (saved without optimizers)" : " (it has " + String.join(", ", keys) + ")"));
+      }
       if (!type.equals(mine)) throw new CheckpointException(path + ": holds " + type + " state, not " + mine);
       try {
-        steps = Long.parseLong(file.metadata().getOrDefault("optimizer.steps", "0"));
+        steps.put(key, Long.parseLong(meta.getOrDefault(key + ".steps", "0")));
       } catch (NumberFormatException e) {
-        throw new CheckpointException(path + ": metadata optimizer.steps is not a number");
+        throw new CheckpointException(path + ": metadata " + key + ".steps is not a number");
       }
-      for (Map.Entry<String, SafeTensors.Entry> e : optimizerEntries.entrySet()) {
-        if (!e.getValue().dtype().equals("F32")) {
-          throw new CheckpointException(path + ": optimizer state '" + e.getKey() + "' is " + e.getValue().dtype() + ", not F32");
+      for (Map.Entry<String, SafeTensors.Entry> e : optimizerEntries.get(key).entrySet()) {
+        String name = e.getKey();
+        int dot = name.indexOf('.');
+        int index = -1;
+        try {
+          index = dot > 0 ? Integer.parseInt(name.substring(0, dot)) : -1;
+        } catch (NumberFormatException ex) {
+          // reported below
+        }
+        if (index < 0 || index >= opt.parameters().size()) {
+          throw new CheckpointException(path + ": optimizer state '" + key + "/" + name + "' names no parameter of this "
+              + mine + " (it has " + opt.parameters().size() + ")");
+        }
+        long[] want = opt.parameters().get(index).shape();
+        if (!e.getValue().dtype().equals("F32") || !Arrays.equals(want, e.getValue().shape())) {
+          throw new CheckpointException(path + ": optimizer state '" + key + "/" + name + "' is " + e.getValue().dtype() + " "
+              + Arrays.toString(e.getValue().shape()) + " but parameter " + index + " is F32 " + Arrays.toString(want));
         }
       }
     }
-    // Everything is read and the model's part checked: now copy.
-    Device device = params.isEmpty() ? Device.defaultDevice() : params.values().iterator().next().device();
+    // Everything is read and checked: now copy.
     try (Grad g = Grad.off(); Scope s = Scope.open()) {
-      if (optimizer != null) {
+      for (Map.Entry<String, Optimizer> o : optimizers.entrySet()) {
+        Optimizer opt = o.getValue();
         Map<String, Tensor> state = new LinkedHashMap<>();
-        for (Map.Entry<String, SafeTensors.Entry> e : optimizerEntries.entrySet()) {
-          state.put(e.getKey(), Tensor.of(device, e.getValue().floats(), e.getValue().shape()));
+        for (Map.Entry<String, SafeTensors.Entry> e : optimizerEntries.get(o.getKey()).entrySet()) {
+          state.put(e.getKey(), Tensor.of(opt.parameters().get(0).device(), e.getValue().floats(), e.getValue().shape()));
         }
+        opt.loadStateDict(state, steps.get(o.getKey()));
         try {
-          optimizer.loadStateDict(state, steps); // checks everything before changing anything
+          opt.setLr(Float.parseFloat(meta.getOrDefault(o.getKey() + ".lr", "")));
         } catch (IllegalArgumentException e) {
-          throw new CheckpointException(path + ": optimizer state does not fit: " + e.getMessage(), e);
-        }
-        String lr = file.metadata().get("optimizer.lr");
-        if (lr != null) {
-          try {
-            optimizer.setLr(Float.parseFloat(lr));
-          } catch (IllegalArgumentException e) {
-            // keep the current learning rate
-          }
+          // no or bad learning rate saved: keep the current one
         }
       }
       for (Map.Entry<String, Tensor> e : params.entrySet()) {
@@ -144,6 +176,6 @@ public final class Checkpoint {
         if (p.dtype() == DType.F32) p.copyFrom(file.entries().get(e.getKey()).floats());
       }
     }
-    return file.metadata();
+    return meta;
   }
 }

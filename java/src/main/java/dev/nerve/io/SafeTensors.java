@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -217,7 +218,7 @@ public final class SafeTensors {
     Path target = path.toAbsolutePath();
     Path dir = target.getParent();
     if (dir == null || !Files.isDirectory(dir)) throw new NoSuchFileException(dir + " (no such folder to write " + target.getFileName() + " in)");
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    Path tmp = createTemp(dir, target.getFileName().toString());
     boolean moved = false;
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -240,6 +241,15 @@ public final class SafeTensors {
     } finally {
       if (!moved) Files.deleteIfExists(tmp);
     }
+  }
+
+  /** A hidden temporary file next to the target, readable by all like a plain new file (rw-r--r--). */
+  static Path createTemp(Path dir, String name) throws IOException {
+    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return Files.createTempFile(dir, "." + name + ".", ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+    }
+    return Files.createTempFile(dir, "." + name + ".", ".tmp");
   }
 
   // ------------------------------------------------------------------ reading

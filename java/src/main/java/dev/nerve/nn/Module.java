@@ -66,7 +66,7 @@ public abstract class Module implements AutoCloseable {
    * @throws IOException when the folder is missing or not writable
    */
   public final void save(Path path) throws IOException {
-    Checkpoint.save(path, this, null, Map.of());
+    Checkpoint.save(path, this, Map.of(), Map.of());
   }
 
   /**
@@ -78,7 +78,7 @@ public abstract class Module implements AutoCloseable {
    *     file, missing or unexpected names, another dtype or shape
    */
   public final void load(Path path) throws IOException {
-    Checkpoint.load(path, this, null);
+    Checkpoint.load(path, this, Map.of());
   }
 
   private void collect(String prefix, Map<String, Tensor> out) {

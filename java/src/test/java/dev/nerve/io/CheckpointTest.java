@@ -157,7 +157,7 @@ class CheckpointTest {
     Path other = tmp.resolve("other.safetensors");
     try (Sequential deeper = new Sequential(new Linear(5, 7, true, CPU, new Generator(0)), new ReLU(),
         new Linear(7, 7, true, CPU, new Generator(0)), new ReLU(), new Linear(7, 3, true, CPU, new Generator(0)))) {
-      Checkpoint.save(other, deeper, null, Map.of("model", "deeper-mlp"));
+      Checkpoint.save(other, deeper, Map.of(), Map.of("model", "deeper-mlp"));
     }
     String msg = refused(other, "it holds a 'deeper-mlp' model");
     assertTrue(msg.contains("unexpected 4.weight, 4.bias"), msg);
@@ -178,7 +178,7 @@ class CheckpointTest {
     Path p = Path.of(args[0]);
     for (long seed = 1; ; seed++) {
       try (Sequential m = mlp(seed, 512)) {
-        Checkpoint.save(p, m, null, Map.of("seed", Long.toString(seed)));
+        Checkpoint.save(p, m, Map.of(), Map.of("seed", Long.toString(seed)));
       }
       System.out.println("saved " + seed);
       System.out.flush();

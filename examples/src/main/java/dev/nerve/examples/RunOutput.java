@@ -1,0 +1,169 @@
+package dev.nerve.examples;
+
+import dev.nerve.io.Checkpoint;
+import dev.nerve.io.CheckpointException;
+import dev.nerve.io.SafeTensors;
+import dev.nerve.nn.Module;
+import dev.nerve.optim.Optimizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The output folder of one training run: the per-epoch metrics, the checkpoints
+ * ({@value #LAST} after every epoch, {@value #BEST} whenever the score improves) and the plots.
+ * The metrics travel inside the checkpoints' metadata, so a resumed run plots its whole history.
+ *
+ * <p>{@link #none()} records metrics but writes nothing (tests, programs that only print).
+ */
+public final class RunOutput {
+  public static final String LAST = "last.safetensors";
+  public static final String BEST = "best.safetensors";
+
+  private final Path dir;
+  private final String model;
+  private final Map<String, List<Double>> metrics = new LinkedHashMap<>();
+  private double best = Double.NEGATIVE_INFINITY;
+
+  private RunOutput(Path dir, String model) {
+    this.dir = dir;
+    this.model = model;
+  }
+
+  /** Metrics only; no files. */
+  public static RunOutput none() {
+    return new RunOutput(null, "");
+  }
+
+  /**
+   * The folder dir for model, created when missing and checked to be writable (a probe file is
+   * written and deleted), so a run fails before training rather than after.
+   *
+   * @throws IOException naming the folder and the reason
+   */
+  public static RunOutput create(Path dir, String model) throws IOException {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new IOException("--out " + dir + ": cannot create the folder (" + reason(e) + ")", e);
+    }
+    try {
+      Path probe = Files.createTempFile(dir, ".nerve-probe", ".tmp");
+      Files.delete(probe);
+    } catch (IOException e) {
+      throw new IOException("--out " + dir + ": the folder is not writable (" + reason(e) + ")", e);
+    }
+    return new RunOutput(dir, model);
+  }
+
+  private static String reason(IOException e) {
+    String s = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+    return e.getMessage() == null ? s : s + ": " + e.getMessage();
+  }
+
+  public boolean writes() {
+    return dir != null;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Appends value to the series named metric ("train loss", "test accuracy"). */
+  public void record(String metric, double value) {
+    metrics.computeIfAbsent(metric, k -> new ArrayList<>()).add(value);
+  }
+
+  public double[] series(String metric) {
+    List<Double> v = metrics.getOrDefault(metric, List.of());
+    double[] out = new double[v.size()];
+    for (int i = 0; i < out.length; i++) out[i] = v.get(i);
+    return out;
+  }
+
+  /**
+   * Saves last.safetensors (model, optimizers, epoch, metrics) and, when score beats every
+   * earlier one (higher is better), best.safetensors too. Returns whether it was the best.
+   */
+  public boolean checkpoint(Module model, Map<String, Optimizer> optimizers, int epoch, double score,
+      Map<String, String> extra) throws IOException {
+    boolean isBest = score > best;
+    if (isBest) best = score;
+    if (dir == null) return isBest;
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("model", this.model);
+    meta.put("epoch", Integer.toString(epoch));
+    meta.put("score", Double.toString(score));
+    meta.put("best", Double.toString(best));
+    for (Map.Entry<String, List<Double>> e : metrics.entrySet()) {
+      StringBuilder sb = new StringBuilder();
+      for (double v : e.getValue()) sb.append(sb.length() == 0 ? "" : ",").append(v);
+      meta.put("metric." + e.getKey(), sb.toString());
+    }
+    if (extra != null) meta.putAll(extra);
+    Checkpoint.save(dir.resolve(LAST), model, optimizers, meta);
+    if (isBest) Checkpoint.save(dir.resolve(BEST), model, optimizers, meta);
+    return isBest;
+  }
+
+  /**
+   * Continues from a checkpoint: from (a folder holding last.safetensors, or a .safetensors
+   * file) must be a checkpoint of this model; loads model and optimizers and the metrics, and
+   * returns the file's metadata (its "epoch" says where to go on from).
+   *
+   * @throws CheckpointException for another model's checkpoint or one that does not fit;
+   *     nothing is changed then
+   */
+  public Map<String, String> resume(Path from, Module model, Map<String, Optimizer> optimizers) throws IOException {
+    Path file = Files.isDirectory(from) ? from.resolve(LAST) : from;
+    if (!Files.exists(file)) {
+      throw new IOException("--resume " + from + ": no checkpoint there" + (Files.isDirectory(from) ? " (no " + LAST + ")" : ""));
+    }
+    Map<String, String> meta = SafeTensors.read(file).metadata();
+    String saved = meta.get("model");
+    if (!this.model.isEmpty() && !this.model.equals(saved)) {
+      throw new CheckpointException("--resume " + file + ": a checkpoint of " + (saved == null ? "an unknown model" : "'" + saved + "'")
+          + ", not of '" + this.model + "'");
+    }
+    meta = Checkpoint.load(file, model, optimizers);
+    metrics.clear();
+    for (Map.Entry<String, String> e : meta.entrySet()) {
+      if (!e.getKey().startsWith("metric.")) continue;
+      List<Double> values = new ArrayList<>();
+      for (String v : e.getValue().split(",")) {
+        if (!v.isEmpty()) values.add(Double.parseDouble(v));
+      }
+      metrics.put(e.getKey().substring(7), values);
+    }
+    try {
+      best = Double.parseDouble(meta.getOrDefault("best", "-Infinity"));
+    } catch (NumberFormatException e) {
+      best = Double.NEGATIVE_INFINITY;
+    }
+    return meta;
+  }
+
+  /** The epoch a resumed checkpoint's metadata ended at (0 when absent or unreadable). */
+  public static int epochOf(Map<String, String> meta) {
+    try {
+      return Integer.parseInt(meta.getOrDefault("epoch", "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** Plots the named metrics against epochs into file (in the folder); no-op without a folder. */
+  public Path plot(String file, String title, String xTitle, String yTitle, String... names) throws IOException {
+    if (dir == null) return null;
+    Map<String, double[]> series = new LinkedHashMap<>();
+    for (String n : names) series.put(n, series(n));
+    Path png = dir.resolve(file);
+    Plots.lines(png, title, xTitle, yTitle, series);
+    return png;
+  }
+}
