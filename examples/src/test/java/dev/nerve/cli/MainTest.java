@@ -38,7 +38,7 @@ class MainTest {
 
   @Test
   void unknownModelIsNamedWithTheChoices() {
-    assertUsageError(run("train", "resnet"), "unknown model 'resnet'; choose one of: perceptron, xor, mnist-mlp");
+    assertUsageError(run("train", "resnet"), "unknown model 'resnet'; choose one of: perceptron, xor, mnist-mlp, dqn-cartpole");
   }
 
   @Test
@@ -82,7 +82,7 @@ class MainTest {
   void trainHelpListsEachModelWithOneLine() {
     Run r = run("train", "--help");
     assertEquals(0, r.code());
-    for (String model : new String[] {"perceptron", "xor", "mnist-mlp"}) {
+    for (String model : new String[] {"perceptron", "xor", "mnist-mlp", "dqn-cartpole"}) {
       assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith(model + " ")), () -> model + " missing:\n" + r.out());
     }
   }
