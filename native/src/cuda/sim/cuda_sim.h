@@ -15,6 +15,12 @@
 //  - The runtime API subset the backend uses maps "device" memory to host memory, with the
 //    argument checks the real runtime does; launches are synchronous.
 //
+// Known limits: static __shared__ arrays do not count toward the launch's shared-memory limit
+// (the sim cannot see their size); __activemask() answers the lanes that have not exited (the
+// sim cannot see convergence); fibers of a block run in a fixed order to their next barrier, so
+// a missing __syncthreads/__syncwarp shows up only as a wrong or poisoned value, not as a race
+// report; launches from several host threads are serialised; 64 KiB per CUDA thread's stack.
+//
 // Everything that carries a CUDA name lives in namespace nv::sim::cuda_api and is brought into
 // the global namespace by a using-directive: the CUDA backend (nvcc, real cudart) can sit in the
 // same libnerve.so without two definitions of ::dim3 or ::cudaMalloc.

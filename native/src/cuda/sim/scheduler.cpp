@@ -268,13 +268,19 @@ NV_SIM_NO_ASAN void fiber_main() {
                "cuda-sim: kernel %s deadlocked in block (%u,%u,%u): no thread can run, %u of %u "
                "have not exited\n",
                w.job->op, blockIdx.x, blockIdx.y, blockIdx.z, w.live, w.nthreads);
-  for (unsigned i = 0; i < w.nthreads; ++i) {
+  // One line per run of consecutive threads in the same state (blocks have up to 1024).
+  for (unsigned i = 0; i < w.nthreads;) {
     const Fiber& f = w.fibers[i];
-    if (f.state == FiberState::kExited) continue;
-    std::fprintf(stderr, "  thread (%u,%u,%u) warp %u lane %u: %s", f.tid.x, f.tid.y, f.tid.z,
-                 i / 32, i % 32, state_name(f.state));
-    if (f.state == FiberState::kWarpWait) std::fprintf(stderr, " (mask 0x%08x)", f.warp_mask);
-    std::fprintf(stderr, "\n");
+    unsigned j = i + 1;
+    while (j < w.nthreads && w.fibers[j].state == f.state && w.fibers[j].warp_mask == f.warp_mask)
+      ++j;
+    if (f.state != FiberState::kExited) {
+      std::fprintf(stderr, "  threads %u..%u (warp %u lane %u .. warp %u lane %u): %s", i, j - 1,
+                   i / 32, i % 32, (j - 1) / 32, (j - 1) % 32, state_name(f.state));
+      if (f.state == FiberState::kWarpWait) std::fprintf(stderr, " (mask 0x%08x)", f.warp_mask);
+      std::fprintf(stderr, "\n");
+    }
+    i = j;
   }
   std::abort();
 }
