@@ -82,10 +82,18 @@ int main() {
         run_case(cfg, ta, tb, 13, 19, 0, 0.5f, 2.0f, 1, false);    // K == 0: C = beta C
         run_case(cfg, ta, tb, 13, 19, 0, 0.5f, 0.0f, 1, true);     // K == 0, beta == 0 over NaN
         run_case(cfg, ta, tb, 0, 19, 5, 1.0f, 1.0f, 0, false);
-        run_case(cfg, ta, tb, 130, 600, 300, 1.0f, 0.5f, 7, false);  // > one N and one K block
+        run_case(cfg, ta, tb, 130, 600, 300, 1.0f, 0.5f, 7, false);  // > one K block
+        // Odd sizes across every kernel: narrow (N <= 16) and mid (N <= 64) tiles with A read
+        // in place, small M with B read in place, the wide tile with ragged edges.
+        run_case(cfg, ta, tb, 1000, 7, 257, 1.0f, 0.0f, 2, false);
+        run_case(cfg, ta, tb, 257, 33, 1000, 0.7f, 0.3f, 3, false);
+        run_case(cfg, ta, tb, 33, 1000, 257, -0.5f, 1.0f, 1, false);
+        run_case(cfg, ta, tb, 257, 1000, 33, 1.5f, 0.0f, 5, true);
       }
     run_case(cfg, 0, 0, 257, 257, 257, -1.0f, 1.0f, 0, false);
     run_case(cfg, 0, 0, 5, 1000, 513, 1.0f, 0.0f, 0, false);  // few rows: split over N
+    run_case(cfg, 0, 0, 40, 2100, 300, 1.0f, 0.0f, 0, false);  // > one NC block, B in place
+    run_case(cfg, 0, 1, 100, 2100, 300, 1.0f, 0.5f, 0, false);  // > one NC block, B packed
     for (int ta = 0; ta < 2; ++ta)
       for (int tb = 0; tb < 2; ++tb) {
         run_batched(cfg, ta, tb, 7, 9, 5, 6);

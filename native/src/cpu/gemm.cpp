@@ -1,24 +1,25 @@
 // Single-precision GEMM on the CPU, GotoBLAS/BLIS style, for row-major C:
 //
-//   for jc in N by NC:                     B block (KC x NC, ~512 KB) stays in L2
+//   for jc in N by NC:                     B block (KC x NC) stays in L2/L3
 //     for pc in K by KC:
 //       pack op(B)[pc.., jc..] into NR-wide panels        (all threads, shared)
 //       for each MR-row panel of op(A) (split over threads):
 //         pack the panel (MR x KC, ~12 KB: stays in L1 for the loop below)
 //         for each NR panel of the B block: micro-kernel MR x NR
 //
-// The micro-kernel keeps the MR x NR tile of C in registers (AVX-512: 12 x 32 = 24 zmm,
-// AVX2: 6 x 16 = 12 ymm), broadcasts one element of A and multiplies it with one row of B
-// per FMA pair. Edge tiles are handled by zero-padded packing plus masked stores, so every
-// shape goes through the same code. beta is applied on the first K block only; beta == 0
-// never reads C (NaNs in C are ignored, as BLAS does).
-#include <immintrin.h>
-
+// The micro-kernels (gemm_avx512.cpp, gemm_avx2.cpp) keep the MR x NR tile of C in registers
+// and are picked by the width of C: 12x32 in general, 6x64 for N <= 64, 16x16 for N <= 16
+// (AVX2: 6x16, 12x8). Two packing copies are skipped where they cost more than they save:
+// A is read in place when N <= 64 (each packed element would feed few FMAs), B when M spans
+// at most four MR panels. Edge tiles use zero-padded packing plus masked loads and stores, so
+// every shape goes through the same code. beta is applied on the first K block only; beta == 0
+// never reads C (NaNs in C are ignored, as BLAS does). Figures: native/dev/gemm_notes.md.
 #include <cstring>
 #include <new>
 
 #include "core/context.h"
 #include "cpu/cpu_kernels.h"
+#include "cpu/gemm_kernels.h"
 
 namespace nv::cpu {
 namespace {
@@ -47,26 +48,44 @@ struct Scratch {
 thread_local Scratch tl_apack;
 thread_local Scratch tl_bpack;
 
-using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
-                             float alpha, float beta, int64_t m, int64_t n);
+using gemm_detail::Kernel;
 
-struct Blocking {
-  int mr, nr;
-  int64_t kc, nc;
-  MicroKernel micro;
-};
+// Cache blocking (see gemm_notes.md for the measurements behind the numbers): a KC x NC block
+// of packed B (KC * NC * 4 bytes) stays in L2 while every MR panel of A streams past it, and an
+// MR x KC panel of A stays in L1 across the NR panels of that block.
+constexpr int64_t KC = 256;
+constexpr int64_t NC = 2048;
+
+// The micro-kernel for an ISA and the width of C: a tile much wider than N wastes its FMAs.
+Kernel kernel_for(int32_t isa, int64_t N) {
+  switch (isa) {
+    case NV_ISA_AVX512:
+      return N <= 16 ? gemm_detail::avx512_narrow() : N <= 64 ? gemm_detail::avx512_mid() : gemm_detail::avx512_wide();
+    case NV_ISA_AVX2: return N <= 8 ? gemm_detail::avx2_narrow() : gemm_detail::avx2_wide();
+    default: return gemm_detail::portable();
+  }
+}
 
 // ------------------------------------------------------------------ packing
 // A panel: dst[k * mr + r] = op(A)[i0 + r, k0 + k], rows r >= m are zero.
 void pack_a(bool trans, const float* A, int64_t lda, int64_t i0, int64_t k0, int64_t m,
             int64_t kc, int mr, float* dst) {
   if (!trans) {
-    for (int64_t r = 0; r < m; ++r) {
-      const float* src = A + (i0 + r) * lda + k0;
-      for (int64_t k = 0; k < kc; ++k) dst[k * mr + r] = src[k];
+    // Blocks of 8 k: read 8 floats of each row (one vector each), write 8 contiguous MR-float
+    // rows. Row-by-row copying instead writes every element to a different line and ran at
+    // ~4 cycles an element (11% of a 1024^3 product).
+    const float* src[32];
+    for (int64_t r = 0; r < mr; ++r) src[r] = A + (i0 + (r < m ? r : 0)) * lda + k0;
+    int64_t k = 0;
+    for (; k + 8 <= kc; k += 8) {
+      float t[32][8];
+      for (int64_t r = 0; r < mr; ++r)
+        for (int j = 0; j < 8; ++j) t[r][j] = r < m ? src[r][k + j] : 0.0f;
+      for (int j = 0; j < 8; ++j)
+        for (int64_t r = 0; r < mr; ++r) dst[(k + j) * mr + r] = t[r][j];
     }
-    for (int64_t r = m; r < mr; ++r)
-      for (int64_t k = 0; k < kc; ++k) dst[k * mr + r] = 0.0f;
+    for (; k < kc; ++k)
+      for (int64_t r = 0; r < mr; ++r) dst[k * mr + r] = r < m ? src[r][k] : 0.0f;
   } else {
     for (int64_t k = 0; k < kc; ++k) {
       const float* src = A + (k0 + k) * lda + i0;
@@ -98,114 +117,6 @@ void pack_b(bool trans, const float* B, int64_t ldb, int64_t k0, int64_t j0, int
   }
 }
 
-// ------------------------------------------------------------------ micro-kernels
-// c[m x n] = alpha * a_panel . b_panel + beta * c, for m <= MR and n <= NR.
-
-__attribute__((target("avx512f,avx512dq,avx512vl,fma")))
-void micro_avx512_12x32(int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
-                        float alpha, float beta, int64_t m, int64_t n) {
-  __m512 acc[12][2];
-#pragma GCC unroll 12
-  for (int r = 0; r < 12; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
-  for (int64_t k = 0; k < kc; ++k) {
-    __m512 b0 = _mm512_loadu_ps(b);
-    __m512 b1 = _mm512_loadu_ps(b + 16);
-#pragma GCC unroll 12
-    for (int r = 0; r < 12; ++r) {
-      __m512 av = _mm512_set1_ps(a[r]);
-      acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
-      acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
-    }
-    a += 12;
-    b += 32;
-  }
-  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-  const __mmask16 k0 = n >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << n) - 1u);
-  const __mmask16 k1 = n >= 32 ? 0xFFFF : n <= 16 ? 0 : static_cast<__mmask16>((1u << (n - 16)) - 1u);
-#pragma GCC unroll 12
-  for (int r = 0; r < 12; ++r) {
-    if (r >= m) break;
-    float* cr = c + r * ldc;
-    __m512 x0 = _mm512_mul_ps(va, acc[r][0]);
-    __m512 x1 = _mm512_mul_ps(va, acc[r][1]);
-    if (beta != 0.0f) {
-      x0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(k0, cr), x0);
-      x1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(k1, cr + 16), x1);
-    }
-    _mm512_mask_storeu_ps(cr, k0, x0);
-    _mm512_mask_storeu_ps(cr + 16, k1, x1);
-  }
-}
-
-__attribute__((target("avx2,fma")))
-void micro_avx2_6x16(int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
-                     float alpha, float beta, int64_t m, int64_t n) {
-  __m256 acc[6][2];
-#pragma GCC unroll 6
-  for (int r = 0; r < 6; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
-  for (int64_t k = 0; k < kc; ++k) {
-    __m256 b0 = _mm256_loadu_ps(b);
-    __m256 b1 = _mm256_loadu_ps(b + 8);
-#pragma GCC unroll 6
-    for (int r = 0; r < 6; ++r) {
-      __m256 av = _mm256_broadcast_ss(a + r);
-      acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
-      acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
-    }
-    a += 6;
-    b += 16;
-  }
-  const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
-  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  const __m256i k0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), lane);
-  const __m256i k1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n) - 8), lane);
-#pragma GCC unroll 6
-  for (int r = 0; r < 6; ++r) {
-    if (r >= m) break;
-    float* cr = c + r * ldc;
-    __m256 x0 = _mm256_mul_ps(va, acc[r][0]);
-    __m256 x1 = _mm256_mul_ps(va, acc[r][1]);
-    if (n == 16) {
-      if (beta != 0.0f) {
-        x0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr), x0);
-        x1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr + 8), x1);
-      }
-      _mm256_storeu_ps(cr, x0);
-      _mm256_storeu_ps(cr + 8, x1);
-    } else {
-      if (beta != 0.0f) {
-        x0 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(cr, k0), x0);
-        x1 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(cr + 8, k1), x1);
-      }
-      _mm256_maskstore_ps(cr, k0, x0);
-      _mm256_maskstore_ps(cr + 8, k1, x1);
-    }
-  }
-}
-
-// Plain C++; the compiler vectorises the inner j loop with baseline SSE.
-void micro_portable_4x16(int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
-                         float alpha, float beta, int64_t m, int64_t n) {
-  float acc[4][16] = {};
-  for (int64_t k = 0; k < kc; ++k) {
-    for (int r = 0; r < 4; ++r)
-      for (int j = 0; j < 16; ++j) acc[r][j] += a[r] * b[j];
-    a += 4;
-    b += 16;
-  }
-  for (int64_t r = 0; r < m; ++r)
-    for (int64_t j = 0; j < n; ++j)
-      c[r * ldc + j] = beta == 0.0f ? alpha * acc[r][j] : alpha * acc[r][j] + beta * c[r * ldc + j];
-}
-
-Blocking blocking_for(int32_t isa) {
-  switch (isa) {
-    case NV_ISA_AVX512: return {12, 32, 256, 512, micro_avx512_12x32};
-    case NV_ISA_AVX2: return {6, 16, 256, 512, micro_avx2_6x16};
-    default: return {4, 16, 256, 512, micro_portable_4x16};
-  }
-}
-
 // C = beta * C (beta == 0 writes zeros without reading C).
 void scale_c(int64_t M, int64_t N, float beta, float* C, int64_t ldc) {
   for (int64_t i = 0; i < M; ++i) {
@@ -227,21 +138,29 @@ void gemm(nv_ctx* ctx, bool parallel, bool ta, bool tb, int64_t M, int64_t N, in
     scale_c(M, N, beta, C, ldc);
     return;
   }
-  const Blocking bk = blocking_for(ctx->isa);
-  const int mr = bk.mr, nr = bk.nr;
+  const Kernel kern = kernel_for(ctx->isa, N);
+  const int mr = kern.mr, nr = kern.nr;
+  // A narrow C (N <= 64: a few NR panels) uses each packed A element for a handful of FMAs
+  // only: read A in place instead (full MR panels; the ragged last one is still packed,
+  // zero-filled). Packing cost 25-50% of the FLOP time at (3136, 64, 576).
+  const bool a_direct = kern.direct != nullptr && N <= 64;
+  const int64_t rsa = ta ? 1 : lda, csa = ta ? lda : 1;
+  // With few MR panels, each packed B element would serve only a few micro-kernel calls, and
+  // the copy (a pass over all of B) costs as much as they save: read B in place.
+  const bool b_direct = kern.b_in_place && !tb && M <= 4 * mr;
   const int threads = ctx->pool ? ctx->pool->size() : 1;
   // Below ~2 MFLOP waking the pool costs more than it saves.
   if (threads <= 1 || static_cast<double>(M) * N * K < 1e6) parallel = false;
 
-  const int64_t nc_max = bk.nc < N ? bk.nc : (N + nr - 1) / nr * nr;
-  float* bpack = tl_bpack.get(static_cast<size_t>(bk.kc * nc_max));
+  const int64_t nc_max = NC < N ? NC : (N + nr - 1) / nr * nr;
+  float* bpack = tl_bpack.get(static_cast<size_t>(KC * nc_max));
   const int64_t pm = (M + mr - 1) / mr;  // MR panels of C
 
-  for (int64_t jc = 0; jc < N; jc += bk.nc) {
-    const int64_t nc = N - jc < bk.nc ? N - jc : bk.nc;
+  for (int64_t jc = 0; jc < N; jc += NC) {
+    const int64_t nc = N - jc < NC ? N - jc : NC;
     const int64_t pn = (nc + nr - 1) / nr;  // NR panels in this block
-    for (int64_t pc = 0; pc < K; pc += bk.kc) {
-      const int64_t kc = K - pc < bk.kc ? K - pc : bk.kc;
+    for (int64_t pc = 0; pc < K; pc += KC) {
+      const int64_t kc = K - pc < KC ? K - pc : KC;
       const float beta_k = pc == 0 ? beta : 1.0f;
 
       auto pack_panels = [&](int64_t lo, int64_t hi) {
@@ -251,8 +170,10 @@ void gemm(nv_ctx* ctx, bool parallel, bool ta, bool tb, int64_t M, int64_t N, in
           pack_b(tb, B, ldb, pc, jc + j0, n, kc, nr, bpack + p * kc * nr);
         }
       };
-      if (parallel) parallel_for(ctx, pn, 4, pack_panels);
-      else pack_panels(0, pn);
+      if (!b_direct) {
+        if (parallel) parallel_for(ctx, pn, 4, pack_panels);
+        else pack_panels(0, pn);
+      }
 
       // Tasks: a range of MR panels x a range of NR panels. Split M first (A is packed once
       // per task); split N too when M has fewer panels than the pool needs (small batches).
@@ -262,19 +183,23 @@ void gemm(nv_ctx* ctx, bool parallel, bool ta, bool tb, int64_t M, int64_t N, in
       if (nt > pn) nt = pn;
       if (nt < 1) nt = 1;
       auto task = [&](int64_t t) {
-        float* apack = tl_apack.get(static_cast<size_t>(mr * bk.kc));
+        float* apack = tl_apack.get(static_cast<size_t>(mr * KC));
         int64_t tm = t / nt, tn = t % nt;
         int64_t p_lo = pm * tm / mt, p_hi = pm * (tm + 1) / mt;
         int64_t q_lo = pn * tn / nt, q_hi = pn * (tn + 1) / nt;
         for (int64_t p = p_lo; p < p_hi; ++p) {
           int64_t i0 = p * mr;
           int64_t m = M - i0 < mr ? M - i0 : mr;
-          pack_a(ta, A, lda, i0, pc, m, kc, mr, apack);
+          const bool in_place = a_direct && m == mr;
+          const float* ap = in_place ? A + i0 * rsa + pc * csa : apack;
+          if (!in_place) pack_a(ta, A, lda, i0, pc, m, kc, mr, apack);
+          gemm_detail::MicroKernel micro = in_place ? kern.direct : kern.packed;
           for (int64_t q = q_lo; q < q_hi; ++q) {
             int64_t j0 = q * nr;
             int64_t n = nc - j0 < nr ? nc - j0 : nr;
-            bk.micro(kc, apack, bpack + q * kc * nr, C + i0 * ldc + jc + j0, ldc, alpha, beta_k,
-                     m, n);
+            const float* bp = b_direct ? B + pc * ldb + jc + j0 : bpack + q * kc * nr;
+            micro(kc, ap, rsa, csa, bp, b_direct ? ldb : nr, C + i0 * ldc + jc + j0, ldc, alpha,
+                  beta_k, m, n);
           }
         }
       };
