@@ -67,14 +67,14 @@ struct DevBuf {
   int64_t words() const { return (n * int64_t(sizeof(T)) + 3) / 4; }
   void write(const std::vector<T>& host) {
     std::vector<int32_t> w(words(), 0);
-    std::memcpy(w.data(), host.data(), host.size() * sizeof(T));
+    if (!host.empty()) std::memcpy(w.data(), host.data(), host.size() * sizeof(T));
     CHECK_OK(nv_write_i32(ctx, reinterpret_cast<int32_t*>(p), w.data(), words()));
   }
   std::vector<T> read() const {
     std::vector<int32_t> w(words(), 0);
     CHECK_OK(nv_read_i32(ctx, reinterpret_cast<const int32_t*>(p), w.data(), words()));
     std::vector<T> host(n);
-    std::memcpy(host.data(), w.data(), host.size() * sizeof(T));
+    if (!host.empty()) std::memcpy(host.data(), w.data(), host.size() * sizeof(T));
     return host;
   }
 };

@@ -18,13 +18,6 @@
 #define NV_CHECK_NDIM(ndim, fn) \
   NV_CHECK((ndim) >= 0 && (ndim) <= 8, fn ": ndim=%d is outside [0, 8]", (int)(ndim))
 
-// The CPU is the only backend with kernels so far; CUDA adds its own branch here.
-#define NV_REQUIRE_CPU(ctx, fn)                                                              \
-  do {                                                                                       \
-    if ((ctx)->backend != NV_BACKEND_CPU)                                                    \
-      return ::nv::fail(NV_ERR_UNSUPPORTED, fn ": backend %d has no kernel yet", (ctx)->backend); \
-  } while (0)
-
 namespace nv {
 
 // Checks a shape (all sizes >= 0) and returns the element count, or -1 after setting the

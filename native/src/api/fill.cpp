@@ -1,4 +1,4 @@
-// nv_copy_strided, nv_fill_*, nv_cast_*, nv_rand_*: argument checks, then the context's backend (GPU table or CPU).
+// nv_copy_strided, nv_fill_*, nv_cast_*, nv_rand_*: argument checks, then the backend.
 #include "api/check.h"
 #include "cpu/cpu_kernels.h"
 

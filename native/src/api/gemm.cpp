@@ -1,6 +1,7 @@
 // nv_gemm_f32 and nv_gemm_strided_batched_f32: argument checks, then the backend.
 #include "api/check.h"
 #include "cpu/cpu_kernels.h"
+#include "cuda/gemm_tf32.h"
 
 namespace {
 
@@ -45,7 +46,9 @@ nv_status nv_gemm_f32(nv_ctx* ctx, int32_t trans_a, int32_t trans_b, int64_t M, 
   NV_CHECK_CTX(ctx, "nv_gemm_f32");
   nv_status st = check_gemm("nv_gemm_f32", trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc);
   if (st != NV_OK) return st;
-  NV_REQUIRE_CPU(ctx, "nv_gemm_f32");
+  if (ctx->gpu)
+    return ctx->gpu->gemm_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda, B, ldb,
+                              beta, C, ldc);
   nv::cpu::gemm_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   return NV_OK;
 }
@@ -70,11 +73,45 @@ nv_status nv_gemm_strided_batched_f32(nv_ctx* ctx, int32_t trans_a, int32_t tran
              "spans %lld elements)",
              (long long)stride_c, (long long)c_extent);
   }
-  NV_REQUIRE_CPU(ctx, "nv_gemm_strided_batched_f32");
   if (batch == 0) return NV_OK;
+  if (ctx->gpu)
+    return ctx->gpu->gemm_strided_batched_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A,
+                                              lda, stride_a, B, ldb, stride_b, beta, C, ldc,
+                                              stride_c, batch);
   nv::cpu::gemm_strided_batched_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda,
                                     stride_a, B, ldb, stride_b, beta, C, ldc, stride_c, batch);
   return NV_OK;
 }
 
 }  // extern "C"
+
+// Internal, not in nerve.h (gemm_tf32.h): the TF32 tensor-core GEMM, for the tests until a
+// public switch exists.
+extern "C" nv_status nv_internal_gemm_tf32_f32(nv_ctx* ctx, int32_t trans_a, int32_t trans_b,
+                                               int64_t M, int64_t N, int64_t K, float alpha,
+                                               const float* A, int64_t lda, int64_t stride_a,
+                                               const float* B, int64_t ldb, int64_t stride_b,
+                                               float beta, float* C, int64_t ldc,
+                                               int64_t stride_c, int64_t batch) {
+  constexpr const char* fn = "nv_internal_gemm_tf32_f32";
+  NV_CHECK_CTX(ctx, fn);
+  NV_CHECK_NONNEG(batch, "nv_internal_gemm_tf32_f32");
+  NV_CHECK_NONNEG(stride_a, "nv_internal_gemm_tf32_f32");
+  NV_CHECK_NONNEG(stride_b, "nv_internal_gemm_tf32_f32");
+  nv_status st = check_gemm(fn, trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc);
+  if (st != NV_OK) return st;
+  if (batch > 1 && M > 0 && N > 0)
+    NV_CHECK(stride_c >= (M - 1) * ldc + N, "%s: stride_c=%lld makes the C matrices overlap", fn,
+             (long long)stride_c);
+#ifdef NERVE_HAVE_CUDA_SIM
+  if (ctx->backend == NV_BACKEND_CUDA_SIM)
+    return nv::cudasim::gemm_tf32_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda,
+                                      stride_a, B, ldb, stride_b, beta, C, ldc, stride_c, batch);
+#endif
+#ifdef NERVE_HAVE_CUDA
+  if (ctx->backend == NV_BACKEND_CUDA)
+    return nv::cuda::gemm_tf32_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda,
+                                   stride_a, B, ldb, stride_b, beta, C, ldc, stride_c, batch);
+#endif
+  return nv::fail(NV_ERR_UNSUPPORTED, "%s: backend %d has no TF32 GEMM", fn, ctx->backend);
+}

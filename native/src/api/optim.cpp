@@ -53,8 +53,10 @@ nv_status nv_sgd_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, floa
   const char* const names[] = {"w", "g", "buf"};
   nv_status st = check_group(fn, count, sizes, arrays, names, momentum != 0 ? 3 : 2);
   if (st != NV_OK) return st;
-  NV_REQUIRE_CPU(ctx, "nv_sgd_step_f32");
   if (count == 0) return NV_OK;
+  if (ctx->gpu)
+    return ctx->gpu->sgd_step_f32(ctx, count, sizes, w, g, buf, lr, momentum, dampening,
+                                  weight_decay, nesterov != 0, first_step != 0);
   nv::cpu::sgd_step_f32(ctx, count, sizes, w, g, buf, lr, momentum, dampening, weight_decay,
                         nesterov != 0, first_step != 0);
   return NV_OK;
@@ -79,8 +81,10 @@ nv_status nv_rmsprop_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, 
   const char* const names[] = {"w", "g", "sq", "buf"};
   nv_status st = check_group(fn, count, sizes, arrays, names, momentum != 0 ? 4 : 3);
   if (st != NV_OK) return st;
-  NV_REQUIRE_CPU(ctx, "nv_rmsprop_step_f32");
   if (count == 0) return NV_OK;
+  if (ctx->gpu)
+    return ctx->gpu->rmsprop_step_f32(ctx, count, sizes, w, g, sq, buf, lr, alpha, eps,
+                                      weight_decay, momentum);
   nv::cpu::rmsprop_step_f32(ctx, count, sizes, w, g, sq, buf, lr, alpha, eps, weight_decay, momentum);
   return NV_OK;
 }
@@ -105,8 +109,10 @@ nv_status nv_adam_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, flo
   const char* const names[] = {"w", "g", "m", "v"};
   nv_status st = check_group(fn, count, sizes, arrays, names, 4);
   if (st != NV_OK) return st;
-  NV_REQUIRE_CPU(ctx, "nv_adam_step_f32");
   if (count == 0) return NV_OK;
+  if (ctx->gpu)
+    return ctx->gpu->adam_step_f32(ctx, count, sizes, w, g, m, v, lr, beta1, beta2, eps,
+                                   weight_decay, decoupled != 0, step);
   nv::cpu::adam_step_f32(ctx, count, sizes, w, g, m, v, lr, beta1, beta2, eps, weight_decay,
                          decoupled != 0, step);
   return NV_OK;

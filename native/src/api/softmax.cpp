@@ -14,7 +14,7 @@ nv_status nv_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const 
   NV_CHECK_ROWS_COLS("nv_softmax_forward_f32");
   NV_CHECK_PTR(x, rows * cols > 0, "nv_softmax_forward_f32");
   NV_CHECK_PTR(y, rows * cols > 0, "nv_softmax_forward_f32");
-  NV_REQUIRE_CPU(ctx, "nv_softmax_forward_f32");
+  if (ctx->gpu) return ctx->gpu->softmax_forward_f32(ctx, rows, cols, x, y);
   nv::cpu::softmax_forward_f32(ctx, rows, cols, x, y);
   return NV_OK;
 }
@@ -26,7 +26,7 @@ nv_status nv_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const
   NV_CHECK_PTR(y, rows * cols > 0, "nv_softmax_backward_f32");
   NV_CHECK_PTR(dy, rows * cols > 0, "nv_softmax_backward_f32");
   NV_CHECK_PTR(dx, rows * cols > 0, "nv_softmax_backward_f32");
-  NV_REQUIRE_CPU(ctx, "nv_softmax_backward_f32");
+  if (ctx->gpu) return ctx->gpu->softmax_backward_f32(ctx, rows, cols, y, dy, dx);
   nv::cpu::softmax_backward_f32(ctx, rows, cols, y, dy, dx);
   return NV_OK;
 }
@@ -37,7 +37,7 @@ nv_status nv_log_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, co
   NV_CHECK_ROWS_COLS("nv_log_softmax_forward_f32");
   NV_CHECK_PTR(x, rows * cols > 0, "nv_log_softmax_forward_f32");
   NV_CHECK_PTR(y, rows * cols > 0, "nv_log_softmax_forward_f32");
-  NV_REQUIRE_CPU(ctx, "nv_log_softmax_forward_f32");
+  if (ctx->gpu) return ctx->gpu->log_softmax_forward_f32(ctx, rows, cols, x, y);
   nv::cpu::log_softmax_forward_f32(ctx, rows, cols, x, y);
   return NV_OK;
 }
@@ -49,7 +49,7 @@ nv_status nv_log_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, c
   NV_CHECK_PTR(y, rows * cols > 0, "nv_log_softmax_backward_f32");
   NV_CHECK_PTR(dy, rows * cols > 0, "nv_log_softmax_backward_f32");
   NV_CHECK_PTR(dx, rows * cols > 0, "nv_log_softmax_backward_f32");
-  NV_REQUIRE_CPU(ctx, "nv_log_softmax_backward_f32");
+  if (ctx->gpu) return ctx->gpu->log_softmax_backward_f32(ctx, rows, cols, y, dy, dx);
   nv::cpu::log_softmax_backward_f32(ctx, rows, cols, y, dy, dx);
   return NV_OK;
 }
@@ -63,7 +63,9 @@ nv_status nv_softmax_xent_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const flo
   NV_CHECK_PTR(logits, true, "nv_softmax_xent_f32");
   NV_CHECK_PTR(labels, true, "nv_softmax_xent_f32");
   NV_CHECK_PTR(loss, true, "nv_softmax_xent_f32");
-  NV_REQUIRE_CPU(ctx, "nv_softmax_xent_f32");
+  // The labels are device memory: the CPU kernel checks them itself, the GPU kernel through a
+  // device flag that the launcher reads back.
+  if (ctx->gpu) return ctx->gpu->softmax_xent_f32(ctx, rows, cols, logits, labels, loss, dlogits);
   return nv::cpu::softmax_xent_f32(ctx, rows, cols, logits, labels, loss, dlogits);
 }
 

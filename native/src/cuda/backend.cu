@@ -164,7 +164,13 @@ nv_status scratch(nv_ctx* ctx, int64_t bytes, void** out, const char* op) {
 
 unsigned grid_for(nv_ctx* ctx, int64_t n, int threads) {
   int64_t blocks = (n + threads - 1) / threads;
+#ifdef NERVE_CUDA_SIM
+  // Each simulated thread is a fiber: fewer blocks that loop longer cost far less.
+  int64_t cap = 16;
+#else
+  // Two waves of 256-thread blocks (8 resident per SM); grid-stride loops do the rest.
   int64_t cap = int64_t(state(ctx).sm_count) * 16;
+#endif
   if (blocks > cap) blocks = cap;
   return blocks < 1 ? 1u : unsigned(blocks);
 }
@@ -219,6 +225,7 @@ nv_status init(nv_ctx* ctx, int32_t device) {
   if (st == nullptr) return fail(NV_ERR_OUT_OF_MEMORY, "nv_ctx_create: out of memory");
   st->device = device;
   st->sm_count = prop.multiProcessorCount > 0 ? prop.multiProcessorCount : 1;
+  st->cc_major = prop.major;
   s = check_cuda(cudaStreamCreate(&st->stream), op, "cudaStreamCreate");
   if (s != NV_OK) {
     st->stream = nullptr;
@@ -315,7 +322,21 @@ GpuBackend make_table() {
   t.cast_f32_i32 = cast_f32_i32;
   t.rand_uniform_f32 = rand_uniform_f32;
   t.rand_normal_f32 = rand_normal_f32;
-  // TODO(next commits): the other families
+  t.gemm_f32 = gemm_f32;
+  t.gemm_strided_batched_f32 = gemm_strided_batched_f32;
+  t.unary_f32 = unary_f32;
+  t.unary_backward_f32 = unary_backward_f32;
+  t.binary_f32 = binary_f32;
+  t.reduce_f32 = reduce_f32;
+  t.argmax_f32 = argmax_f32;
+  t.softmax_forward_f32 = softmax_forward_f32;
+  t.softmax_backward_f32 = softmax_backward_f32;
+  t.log_softmax_forward_f32 = log_softmax_forward_f32;
+  t.log_softmax_backward_f32 = log_softmax_backward_f32;
+  t.softmax_xent_f32 = softmax_xent_f32;
+  t.sgd_step_f32 = sgd_step_f32;
+  t.rmsprop_step_f32 = rmsprop_step_f32;
+  t.adam_step_f32 = adam_step_f32;
   return t;
 }
 

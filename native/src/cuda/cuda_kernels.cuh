@@ -55,6 +55,7 @@ struct State {
   int32_t device = 0;
   cudaStream_t stream = nullptr;
   int32_t sm_count = 1;
+  int32_t cc_major = 0;  // compute capability
   DeviceAllocator alloc;
   // Scratch memory for kernels that need it (xent's per-row losses); grows, never shrinks.
   void* scratch = nullptr;
@@ -77,14 +78,8 @@ unsigned grid_for(nv_ctx* ctx, int64_t n, int threads);
 
 // ---------------------------------------------------------------- device helpers
 
-// 16-byte vector for aligned loads and stores (float4 under nvcc).
-#ifdef NERVE_CUDA_SIM
-struct alignas(16) f4 {
-  float x, y, z, w;
-};
-#else
+// 16-byte vector for aligned loads and stores.
 using f4 = float4;
-#endif
 
 constexpr int kWarp = 32;
 constexpr unsigned kFullMask = 0xffffffffu;

@@ -1,0 +1,308 @@
+// SGEMM on the GPU, row-major, both transposes, any leading dimension, strided batches.
+//
+// SIMT kernel (CUDA cores, full FP32): a block of 256 threads computes a BM x BN tile of C,
+// each thread a TM x TN sub-tile held in registers (128 x 128 tiles with 8 x 8 per thread for
+// large problems, 64 x 64 with 4 x 4 for small ones, so small GEMMs still spread over the
+// SMs). K advances in steps of BK = 8 through two shared-memory buffers: while the block
+// multiplies out of one, the next K-step's tiles are already loaded into registers, then
+// stored into the other buffer, so each step needs a single __syncthreads(). A tile is
+// stored k-major (As[k][m], Bs[k][n]), so the inner loop reads a thread's TM values of A and TN
+// values of B as 16-byte vectors; a thread's rows are split in two halves (rows ty*TM/2.. and
+// BM/2 + ty*TM/2..), which keeps those shared-memory reads free of bank conflicts. Global
+// loads use 16-byte vectors when the pointer, the leading dimension and the contiguous
+// extent allow it (checked at launch), scalar loads otherwise; edges load zeros.
+//
+// The TF32 tensor-core path lives in gemm_tf32.cu.
+#include "cuda/cuda_kernels.cuh"
+#include "cuda/gemm_tf32.h"
+
+namespace nv {
+namespace NV_CUDA_NS {
+
+// ---------------------------------------------------------------- kernels
+
+struct GemmArgs {
+  int64_t M, N, K;
+  float alpha, beta;
+  const float* A;
+  int64_t lda, stride_a;
+  const float* B;
+  int64_t ldb, stride_b;
+  float* C;
+  int64_t ldc, stride_c;
+  int64_t batch;
+};
+
+constexpr int kGemmThreads = 256;
+constexpr int kBK = 8;
+constexpr int kPad = 4;  // shared rows are R + kPad floats: fewer conflicts, still 16-byte aligned
+
+// Loads an R x kBK tile of X, rows [r0, r0 + R) and columns [k0, k0 + kBK) of the logical
+// matrix X(r, k), zero outside [0, rlimit) x [0, klimit), into registers; store_tile writes it
+// to S[k][r]. kContigK: X(r, k) = X[r * ld + k]; else X(r, k) = X[k * ld + r]. kVec: 16-byte
+// loads (the launcher checked alignment and that the contiguous extent is a multiple of 4).
+template <int R, bool kContigK, bool kVec>
+struct TileLoader {
+  static constexpr int kWidth = kVec ? 4 : 1;                         // floats per load
+  static constexpr int kLoads = R * kBK / kWidth;                      // loads per tile
+  static constexpr int kPerThread = (kLoads + kGemmThreads - 1) / kGemmThreads;
+  // Along the contiguous dimension, a load covers kWidth consecutive elements.
+  static constexpr int kContigLen = kContigK ? kBK : R;
+
+  float reg[kPerThread][kWidth];
+
+  __device__ __forceinline__ void load(const float* X, int64_t ld, int64_t r0, int64_t k0,
+                                       int64_t rlimit, int64_t klimit) {
+    NV_UNROLL
+    for (int u = 0; u < kPerThread; ++u) {
+      const int l = int(threadIdx.x) + u * kGemmThreads;
+      if (kLoads % kGemmThreads != 0 && l >= kLoads) {  // this thread has no load left
+        for (int j = 0; j < kWidth; ++j) reg[u][j] = 0.0f;
+        continue;
+      }
+      const int c = (l % (kContigLen / kWidth)) * kWidth;  // position along the contiguous dim
+      const int o = l / (kContigLen / kWidth);             // position along the other dim
+      const int64_t r = r0 + (kContigK ? o : c), k = k0 + (kContigK ? c : o);
+      if constexpr (kVec) {
+        f4 v = {0.0f, 0.0f, 0.0f, 0.0f};
+        if (r < rlimit && k < klimit) {
+          v = *reinterpret_cast<const f4*>(kContigK ? X + r * ld + k : X + k * ld + r);
+        }
+        reg[u][0] = v.x;
+        reg[u][1] = v.y;
+        reg[u][2] = v.z;
+        reg[u][3] = v.w;
+      } else {
+        float v = 0.0f;
+        if (r < rlimit && k < klimit) v = kContigK ? X[r * ld + k] : X[k * ld + r];
+        reg[u][0] = v;
+      }
+    }
+  }
+
+  __device__ __forceinline__ void store(float (*S)[R + kPad]) const {
+    NV_UNROLL
+    for (int u = 0; u < kPerThread; ++u) {
+      const int l = int(threadIdx.x) + u * kGemmThreads;
+      if (kLoads % kGemmThreads != 0 && l >= kLoads) break;
+      const int c = (l % (kContigLen / kWidth)) * kWidth;
+      const int o = l / (kContigLen / kWidth);
+      NV_UNROLL
+      for (int j = 0; j < kWidth; ++j) {
+        if (kContigK) S[c + j][o] = reg[u][j];
+        else S[o][c + j] = reg[u][j];
+      }
+    }
+  }
+};
+
+// Reads H consecutive floats of shared memory (16-byte vectors when H is a multiple of 4).
+template <int H>
+__device__ __forceinline__ void read_half(const float* s, float* out) {
+  if constexpr (H % 4 == 0) {
+    NV_UNROLL
+    for (int i = 0; i < H; i += 4) {
+      f4 v = *reinterpret_cast<const f4*>(s + i);
+      out[i] = v.x;
+      out[i + 1] = v.y;
+      out[i + 2] = v.z;
+      out[i + 3] = v.w;
+    }
+  } else {
+    NV_UNROLL
+    for (int i = 0; i < H; ++i) out[i] = s[i];
+  }
+}
+
+// C (M x N, ldc) = alpha op(A) op(B) + beta C for batch entry blockIdx.z (grid-stride over
+// batches); blockIdx.x is the tile index, N tiles fastest. blockDim = kGemmThreads.
+template <int BM, int BN, int TM, int TN, bool TA, bool TB, bool VA, bool VB>
+__global__ void NV_LAUNCH_BOUNDS(kGemmThreads) gemm_kernel(GemmArgs g) {
+  static_assert((BM / TM) * (BN / TN) == kGemmThreads, "one thread per TM x TN sub-tile");
+  __shared__ __align__(16) float As[2][kBK][BM + kPad];
+  __shared__ __align__(16) float Bs[2][kBK][BN + kPad];
+  // op(A)(m, k) is A[m * lda + k] (no transpose: contiguous along k) or A[k * lda + m].
+  TileLoader<BM, !TA, VA> la;
+  // op(B)(k, n) as a matrix indexed (n, k): B[n * ldb + k] when transposed, else B[k * ldb + n].
+  TileLoader<BN, TB, VB> lb;
+
+  const int tid = threadIdx.x;
+  const int tx = tid % (BN / TN), ty = tid / (BN / TN);
+  const int64_t tiles_n = (g.N + BN - 1) / BN;
+  const int64_t m0 = int64_t(blockIdx.x) / tiles_n * BM, n0 = int64_t(blockIdx.x) % tiles_n * BN;
+  const int64_t ktiles = (g.K + kBK - 1) / kBK;
+
+  for (int64_t z = blockIdx.z; z < g.batch; z += gridDim.z) {
+    const float* A = g.A + z * g.stride_a;
+    const float* B = g.B + z * g.stride_b;
+    float* C = g.C + z * g.stride_c;
+
+    float acc[TM][TN];
+    NV_UNROLL
+    for (int i = 0; i < TM; ++i) {
+      NV_UNROLL
+      for (int j = 0; j < TN; ++j) acc[i][j] = 0.0f;
+    }
+
+    la.load(A, g.lda, m0, 0, g.M, g.K);
+    lb.load(B, g.ldb, n0, 0, g.N, g.K);
+    la.store(As[0]);
+    lb.store(Bs[0]);
+    __syncthreads();
+
+    for (int64_t kt = 0; kt < ktiles; ++kt) {
+      const int cur = int(kt & 1);
+      const bool more = kt + 1 < ktiles;
+      if (more) {  // the next step's global loads are in flight while we multiply
+        la.load(A, g.lda, m0, (kt + 1) * kBK, g.M, g.K);
+        lb.load(B, g.ldb, n0, (kt + 1) * kBK, g.N, g.K);
+      }
+      NV_UNROLL
+      for (int k = 0; k < kBK; ++k) {
+        float a[TM], b[TN];
+        read_half<TM / 2>(&As[cur][k][ty * (TM / 2)], a);
+        read_half<TM / 2>(&As[cur][k][BM / 2 + ty * (TM / 2)], a + TM / 2);
+        read_half<TN / 2>(&Bs[cur][k][tx * (TN / 2)], b);
+        read_half<TN / 2>(&Bs[cur][k][BN / 2 + tx * (TN / 2)], b + TN / 2);
+        NV_UNROLL
+        for (int i = 0; i < TM; ++i) {
+          NV_UNROLL
+          for (int j = 0; j < TN; ++j) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
+        }
+      }
+      if (more) {
+        la.store(As[cur ^ 1]);
+        lb.store(Bs[cur ^ 1]);
+      }
+      __syncthreads();
+    }
+
+    // Epilogue: beta == 0 never reads C (NaNs there are ignored).
+    NV_UNROLL
+    for (int i = 0; i < TM; ++i) {
+      const int64_t m = m0 + (i < TM / 2 ? ty * (TM / 2) + i : BM / 2 + ty * (TM / 2) + i - TM / 2);
+      if (m >= g.M) continue;
+      NV_UNROLL
+      for (int j = 0; j < TN; ++j) {
+        const int64_t n =
+            n0 + (j < TN / 2 ? tx * (TN / 2) + j : BN / 2 + tx * (TN / 2) + j - TN / 2);
+        if (n >= g.N) continue;
+        float* c = C + m * g.ldc + n;
+        *c = g.beta == 0.0f ? g.alpha * acc[i][j] : g.alpha * acc[i][j] + g.beta * *c;
+      }
+    }
+  }
+}
+
+// C = beta * C (beta == 0 writes zeros without reading C): K == 0 or alpha == 0.
+__global__ void gemm_scale_kernel(int64_t M, int64_t N, float beta, float* C, int64_t ldc,
+                                  int64_t stride_c, int64_t batch) {
+  const int64_t total = M * N * batch;
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < total; e += stride) {
+    const int64_t z = e / (M * N), m = e / N % M, n = e % N;
+    float* c = C + z * stride_c + m * ldc + n;
+    *c = beta == 0.0f ? 0.0f : beta * *c;
+  }
+}
+
+// ---------------------------------------------------------------- launchers
+
+namespace {
+
+// A 16-byte vector load of X is safe when the pointer, the leading dimension and the extent
+// of the contiguous dimension are multiples of 4 floats.
+bool vec_ok(const float* X, int64_t ld, int64_t contig_extent, int64_t stride) {
+  return reinterpret_cast<uintptr_t>(X) % 16 == 0 && ld % 4 == 0 && contig_extent % 4 == 0 &&
+         stride % 4 == 0;
+}
+
+template <int BM, int BN, int TM, int TN, bool TA, bool TB, bool VA, bool VB>
+nv_status launch_tiles(nv_ctx* ctx, const char* fn, const GemmArgs& g) {
+  const int64_t tiles = ((g.M + BM - 1) / BM) * ((g.N + BN - 1) / BN);
+  if (tiles > INT32_MAX)
+    return fail(NV_ERR_UNSUPPORTED, "%s: M=%lld x N=%lld needs more than 2^31 tiles", fn,
+                (long long)g.M, (long long)g.N);
+  const unsigned zs = unsigned(g.batch < 65535 ? g.batch : 65535);
+  return gpu::launch(fn, gemm_kernel<BM, BN, TM, TN, TA, TB, VA, VB>, dim3(unsigned(tiles), 1, zs),
+                     dim3(kGemmThreads), 0, stream_of(ctx), g);
+}
+
+template <int BM, int BN, int TM, int TN>
+nv_status launch_config(nv_ctx* ctx, const char* fn, bool ta, bool tb, bool va, bool vb,
+                        const GemmArgs& g) {
+#define NV_GEMM_CASE(TA, TB, VA, VB)          \
+  if (ta == TA && tb == TB && va == VA && vb == VB) \
+    return launch_tiles<BM, BN, TM, TN, TA, TB, VA, VB>(ctx, fn, g);
+  NV_GEMM_CASE(false, false, false, false)
+  NV_GEMM_CASE(false, false, false, true)
+  NV_GEMM_CASE(false, false, true, false)
+  NV_GEMM_CASE(false, false, true, true)
+  NV_GEMM_CASE(false, true, false, false)
+  NV_GEMM_CASE(false, true, false, true)
+  NV_GEMM_CASE(false, true, true, false)
+  NV_GEMM_CASE(false, true, true, true)
+  NV_GEMM_CASE(true, false, false, false)
+  NV_GEMM_CASE(true, false, false, true)
+  NV_GEMM_CASE(true, false, true, false)
+  NV_GEMM_CASE(true, false, true, true)
+  NV_GEMM_CASE(true, true, false, false)
+  NV_GEMM_CASE(true, true, false, true)
+  NV_GEMM_CASE(true, true, true, false)
+  NV_GEMM_CASE(true, true, true, true)
+#undef NV_GEMM_CASE
+  return fail(NV_ERR_INTERNAL, "%s: no GEMM kernel for this case", fn);
+}
+
+nv_status gemm_any(nv_ctx* ctx, const char* fn, bool ta, bool tb, const GemmArgs& g) {
+  if (g.M == 0 || g.N == 0 || g.batch == 0) return NV_OK;
+  nv_status s = activate(ctx, fn);
+  if (s != NV_OK) return s;
+  if (g.K == 0 || g.alpha == 0.0f) {
+    if (g.beta == 1.0f) return NV_OK;
+    const int64_t total = g.M * g.N * g.batch;
+    return gpu::launch(fn, gemm_scale_kernel, dim3(grid_for(ctx, total, 256)), dim3(256), 0,
+                       stream_of(ctx), g.M, g.N, g.beta, g.C, g.ldc, g.stride_c, g.batch);
+  }
+  if (state(ctx).tf32 && tf32_supported(ctx))
+    return gemm_tf32_f32(ctx, ta, tb, g.M, g.N, g.K, g.alpha, g.A, g.lda, g.stride_a, g.B,
+                         g.ldb, g.stride_b, g.beta, g.C, g.ldc, g.stride_c, g.batch);
+  // op(A) is contiguous along k unless transposed (then along m); op(B) along n unless
+  // transposed (then along k).
+  const bool va = vec_ok(g.A, g.lda, ta ? g.M : g.K, g.batch > 1 ? g.stride_a : 0);
+  const bool vb = vec_ok(g.B, g.ldb, tb ? g.K : g.N, g.batch > 1 ? g.stride_b : 0);
+  // Big tiles once they give every SM a block; small tiles (4x the blocks) before that.
+  // (cuda-sim's fictional 132 SMs would keep its small tests off the big tiles.)
+  const int64_t big_tiles = ((g.M + 127) / 128) * ((g.N + 127) / 128) * g.batch;
+#ifdef NERVE_CUDA_SIM
+  const int64_t enough = 4;
+#else
+  const int64_t enough = state(ctx).sm_count;
+#endif
+  if (big_tiles >= enough)
+    return launch_config<128, 128, 8, 8>(ctx, fn, ta, tb, va, vb, g);
+  return launch_config<64, 64, 4, 4>(ctx, fn, ta, tb, va, vb, g);
+}
+
+}  // namespace
+
+nv_status gemm_f32(nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
+                   float alpha, const float* A, int64_t lda, const float* B, int64_t ldb,
+                   float beta, float* C, int64_t ldc) {
+  // C is (M, N); op(A) (M, K); op(B) (K, N)
+  GemmArgs g{M, N, K, alpha, beta, A, lda, 0, B, ldb, 0, C, ldc, 0, 1};
+  return gemm_any(ctx, "nv_gemm_f32", trans_a, trans_b, g);
+}
+
+nv_status gemm_strided_batched_f32(nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M,
+                                   int64_t N, int64_t K, float alpha, const float* A,
+                                   int64_t lda, int64_t stride_a, const float* B, int64_t ldb,
+                                   int64_t stride_b, float beta, float* C, int64_t ldc,
+                                   int64_t stride_c, int64_t batch) {
+  // C[i] is (M, N); op(A[i]) (M, K); op(B[i]) (K, N) for i < batch
+  GemmArgs g{M, N, K, alpha, beta, A, lda, stride_a, B, ldb, stride_b, C, ldc, stride_c, batch};
+  return gemm_any(ctx, "nv_gemm_strided_batched_f32", trans_a, trans_b, g);
+}
+
+}  // namespace NV_CUDA_NS
+}  // namespace nv

@@ -1,0 +1,38 @@
+// The TF32 tensor-core GEMM (gemm_tf32.cu): C = alpha op(A) op(B) + beta C with A and B rounded
+// to TF32 (10 mantissa bits, round to nearest, ties away from zero) and products summed in
+// FP32, on sm_80 or newer. Plain C++ (no CUDA headers), so api/ and the tests can see it.
+//
+// Not public yet: a context uses it for nv_gemm_* once its State::tf32 flag is set (TODO: the
+// public switch), and api/gemm.cpp exports nv_internal_gemm_tf32_f32 for the tests.
+#pragma once
+#include <cstdint>
+
+#include "nerve.h"
+
+#define NV_GEMM_TF32_DECLS                                                                     \
+  /* sm_80 or newer (cuda-sim emulates an sm_90). */                                           \
+  bool tf32_supported(nv_ctx* ctx);                                                            \
+  /* Arguments as nv_gemm_strided_batched_f32, validated; batch >= 1, K >= 1. */               \
+  nv_status gemm_tf32_f32(nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M, int64_t N,       \
+                          int64_t K, float alpha, const float* A, int64_t lda, int64_t stride_a, \
+                          const float* B, int64_t ldb, int64_t stride_b, float beta, float* C, \
+                          int64_t ldc, int64_t stride_c, int64_t batch);
+
+namespace nv {
+namespace cuda {
+NV_GEMM_TF32_DECLS
+}  // namespace cuda
+namespace cudasim {
+NV_GEMM_TF32_DECLS
+}  // namespace cudasim
+}  // namespace nv
+
+extern "C" {
+// For tests: the TF32 GEMM on a cuda or cuda-sim context (NV_ERR_UNSUPPORTED elsewhere or
+// before sm_80). Same arguments and checks as nv_gemm_strided_batched_f32.
+nv_status nv_internal_gemm_tf32_f32(nv_ctx* ctx, int32_t trans_a, int32_t trans_b, int64_t M,
+                                    int64_t N, int64_t K, float alpha, const float* A,
+                                    int64_t lda, int64_t stride_a, const float* B, int64_t ldb,
+                                    int64_t stride_b, float beta, float* C, int64_t ldc,
+                                    int64_t stride_c, int64_t batch);
+}
