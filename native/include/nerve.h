@@ -71,6 +71,12 @@ const char* nv_isa_name(int32_t isa);
 nv_status nv_ctx_set_isa(nv_ctx* ctx, int32_t isa);
 nv_status nv_ctx_get_isa(nv_ctx* ctx, int32_t* isa);
 nv_status nv_ctx_threads(nv_ctx* ctx, int32_t* threads);
+/* Lets GEMMs on a GPU context use TF32 tensor cores (inputs rounded to 10 mantissa bits, float
+ * accumulation): faster, less exact. Off by default; no effect on the CPU backend. */
+nv_status nv_ctx_set_tf32(nv_ctx* ctx, int32_t enabled);
+/* The context's stream (a cudaStream_t on the CUDA backend) for interop with cuBLAS, cuDNN or
+ * one's own kernels; NULL on the CPU backend. Work queued on it is ordered with Nerve's. */
+nv_status nv_ctx_stream(nv_ctx* ctx, void** stream);
 
 /* ---------------------------------------------------------------- memory */
 

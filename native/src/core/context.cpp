@@ -155,6 +155,19 @@ nv_status nv_ctx_get_isa(nv_ctx* ctx, int32_t* isa) {
   return NV_OK;
 }
 
+nv_status nv_ctx_set_tf32(nv_ctx* ctx, int32_t enabled) {
+  NV_CHECK_CTX(ctx, "nv_ctx_set_tf32");
+  ctx->allow_tf32 = enabled != 0;
+  return NV_OK;
+}
+
+nv_status nv_ctx_stream(nv_ctx* ctx, void** stream) {
+  NV_CHECK_CTX(ctx, "nv_ctx_stream");
+  NV_CHECK(stream != nullptr, "nv_ctx_stream: stream is NULL");
+  *stream = ctx->gpu != nullptr ? ctx->gpu->stream(ctx) : nullptr;
+  return NV_OK;
+}
+
 nv_status nv_ctx_threads(nv_ctx* ctx, int32_t* threads) {
   NV_CHECK_CTX(ctx, "nv_ctx_threads");
   NV_CHECK(threads != nullptr, "nv_ctx_threads: threads is NULL");

@@ -17,6 +17,7 @@ struct nv_ctx {
   // GPU backends (cuda, cuda-sim): the function table and the backend's own state (stream,
   // device allocator, scratch). Both null on the CPU backend.
   const nv::GpuBackend* gpu = nullptr;
+  bool allow_tf32 = false;  // nv_ctx_set_tf32: GEMMs may use TF32 tensor cores
   void* gpu_state = nullptr;
 };
 

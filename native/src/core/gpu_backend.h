@@ -31,6 +31,8 @@ struct GpuBackend {
   nv_status (*copy_to_device)(nv_ctx* ctx, void* dst, const void* host_src, int64_t bytes);
   nv_status (*copy_to_host)(nv_ctx* ctx, void* host_dst, const void* src, int64_t bytes);
   nv_status (*synchronize)(nv_ctx* ctx);
+  // The context's stream as an opaque handle (cudaStream_t), for interop.
+  void* (*stream)(nv_ctx* ctx);
 
   // ---- kernels (one per nv_* kernel function)
   nv_status (*copy_strided)(nv_ctx* ctx, int32_t elem_size, int32_t ndim, const int64_t* shape,

@@ -300,6 +300,8 @@ nv_status synchronize(nv_ctx* ctx) {
                     "cudaStreamSynchronize");
 }
 
+void* stream_handle(nv_ctx* ctx) { return static_cast<void*>(stream_of(ctx)); }
+
 GpuBackend make_table() {
   GpuBackend t;
   std::memset(&t, 0, sizeof t);
@@ -315,6 +317,7 @@ GpuBackend make_table() {
   t.copy_to_device = copy_to_device;
   t.copy_to_host = copy_to_host;
   t.synchronize = synchronize;
+  t.stream = stream_handle;
   t.copy_strided = copy_strided;
   t.fill_f32 = fill_f32;
   t.fill_i32 = fill_i32;

@@ -60,8 +60,6 @@ struct State {
   // Scratch memory for kernels that need it (xent's per-row losses); grows, never shrinks.
   void* scratch = nullptr;
   int64_t scratch_bytes = 0;
-  // TF32 tensor cores for GEMM. TODO: a public switch (nv_ctx_set_tf32) wired by a later change.
-  bool tf32 = false;
 };
 
 inline State& state(nv_ctx* ctx) { return *static_cast<State*>(ctx->gpu_state); }

@@ -264,7 +264,7 @@ nv_status gemm_any(nv_ctx* ctx, const char* fn, bool ta, bool tb, const GemmArgs
     return gpu::launch(fn, gemm_scale_kernel, dim3(grid_for(ctx, total, 256)), dim3(256), 0,
                        stream_of(ctx), g.M, g.N, g.beta, g.C, g.ldc, g.stride_c, g.batch);
   }
-  if (state(ctx).tf32 && tf32_supported(ctx))
+  if (ctx->allow_tf32 && tf32_supported(ctx))
     return gemm_tf32_f32(ctx, ta, tb, g.M, g.N, g.K, g.alpha, g.A, g.lda, g.stride_a, g.B,
                          g.ldb, g.stride_b, g.beta, g.C, g.ldc, g.stride_c, g.batch);
   // op(A) is contiguous along k unless transposed (then along m); op(B) along n unless

@@ -126,7 +126,35 @@ public final class Tensor implements AutoCloseable {
     return t;
   }
 
+  /**
+   * Wraps memory another library allocated on device (e.g. a cuBLAS workspace, a CUDA array from
+   * the JavaCPP CUDA presets) as a contiguous tensor, without a copy. Nerve never frees it:
+   * release (may be null) runs once when the last tensor on it is closed.
+   *
+   * @param address the device address of the first element (must stay valid until release)
+   */
+  public static Tensor wrap(Device device, long address, DType dtype, Runnable release, long... shape) {
+    long[] s = Shapes.checkShape("Tensor.wrap", shape);
+    if (address % dtype.bytes() != 0) {
+      throw new IllegalArgumentException("Tensor.wrap: address 0x" + Long.toHexString(address) + " is not aligned to "
+          + dtype.bytes() + " bytes");
+    }
+    Storage storage = Storage.foreign(device.context(), address, Shapes.numel(s) * dtype.bytes(), release);
+    return new Tensor(device, storage, 0, s, Shapes.contiguousStrides(s), dtype);
+  }
+
   // ------------------------------------------------------------------ metadata
+
+  /**
+   * The device address of this tensor's first element (a CUDA device pointer on a GPU, a host
+   * address on the CPU), to hand to cuBLAS, cuDNN or one's own kernels along with
+   * {@link Device#streamHandle()}. Valid while the tensor is open; use {@link #strides()} for the
+   * layout.
+   */
+  public long dataAddress() {
+    checkOpen("dataAddress");
+    return storage.deviceAddress() + offset * dtype.bytes();
+  }
 
   public long[] shape() {
     return shape.clone();

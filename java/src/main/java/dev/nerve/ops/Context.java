@@ -46,6 +46,18 @@ public final class Context {
     Native.check(Nerve.nv_ctx_set_isa(handle, isa), "nv_ctx_set_isa");
   }
 
+  /** Lets GEMMs use TF32 tensor cores on a GPU (no effect on the CPU). */
+  public void setTf32(boolean enabled) {
+    Native.check(Nerve.nv_ctx_set_tf32(handle, enabled ? 1 : 0), "nv_ctx_set_tf32");
+  }
+
+  /** The context's stream as an address (a cudaStream_t), 0 on the CPU. */
+  public long stream() {
+    org.bytedeco.javacpp.Pointer out = new org.bytedeco.javacpp.Pointer();
+    Native.check(Nerve.nv_ctx_stream(handle, out), "nv_ctx_stream");
+    return out.address();
+  }
+
   /** {live bytes, peak bytes, cached bytes, live allocations}. */
   public long[] memoryStats() {
     long[] stats = new long[4];

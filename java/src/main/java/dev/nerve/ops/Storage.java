@@ -25,19 +25,42 @@ public final class Storage {
   private final Cleaner.Cleanable cleanable;
   private int references = 1;
 
-  private Storage(Context context, Pointer base, long bytes) {
+  private Storage(Context context, Pointer base, long bytes, Runnable foreignRelease) {
     this.context = context;
     this.base = base;
     this.bytes = bytes;
-    this.free = new FreeAction(context, base.address(), bytes, DEBUG_LEAKS ? new Throwable("allocated here") : null);
+    this.free = new FreeAction(context, base.address(), bytes, DEBUG_LEAKS ? new Throwable("allocated here") : null,
+        foreignRelease);
     this.cleanable = CLEANER.register(this, free);
+  }
+
+  /**
+   * Memory that Nerve did not allocate (another library's device buffer): used in place, never
+   * freed by Nerve; release runs once when the last tensor on it is closed (or collected).
+   */
+  public static Storage foreign(Context context, long address, long bytes, Runnable release) {
+    if (address == 0) throw new IllegalArgumentException("Tensor.wrap: the address is 0 (NULL)");
+    return new Storage(context, withAddress(address), bytes, release == null ? () -> { } : release);
+  }
+
+  private static Pointer withAddress(long value) {
+    return new Pointer() {
+      {
+        address = value;
+      }
+    };
+  }
+
+  /** The device address of byte offset 0 (interop: cuBLAS, cuDNN, one's own kernels). */
+  public long deviceAddress() {
+    return base.address();
   }
 
   /** Allocates bytes on the context (uninitialised). */
   public static Storage allocate(Context context, long bytes) {
     Pointer out = new Pointer();
     Native.check(Nerve.nv_alloc(context.handle, bytes, out), "nv_alloc");
-    return new Storage(context, out, bytes);
+    return new Storage(context, out, bytes, null);
   }
 
   public Context context() {
@@ -89,14 +112,16 @@ public final class Storage {
     private final long address;
     private final long bytes;
     private final Throwable allocation;
+    private final Runnable foreignRelease;
     private final AtomicBoolean done = new AtomicBoolean();
     volatile boolean released;
 
-    FreeAction(Context context, long address, long bytes, Throwable allocation) {
+    FreeAction(Context context, long address, long bytes, Throwable allocation, Runnable foreignRelease) {
       this.context = context;
       this.address = address;
       this.bytes = bytes;
       this.allocation = allocation;
+      this.foreignRelease = foreignRelease;
     }
 
     @Override
@@ -105,6 +130,10 @@ public final class Storage {
         if (!released && allocation != null) {
           System.err.println("nerve: leaked " + bytes + " bytes (a tensor was never closed); freed by the garbage collector");
           allocation.printStackTrace();
+        }
+        if (foreignRelease != null) {
+          foreignRelease.run();
+          return;
         }
         Nerve.nv_free(context.handle, new Pointer() {
           {
