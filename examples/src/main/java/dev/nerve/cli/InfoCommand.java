@@ -2,8 +2,7 @@ package dev.nerve.cli;
 
 import dev.nerve.Device;
 import dev.nerve.data.Mnist;
-import dev.nerve.ops.Context;
-import dev.nerve.ops.Native;
+import dev.nerve.Info;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,17 +20,37 @@ final class InfoCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Device cpu = Device.cpu();
-    row(out, "Nerve", Native.version());
+    row(out, "Nerve", Info.version());
     row(out, "Java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
     row(out, "OS", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     row(out, "Backends", "cpu       yes: " + cpu.isa() + " kernels, " + cpu.threads() + " threads");
-    row(out, "", "cuda      " + (Native.backendAvailable(Context.CUDA) ? "yes"
-        : "no: not built into this library, or no NVIDIA GPU and driver"));
-    row(out, "", "cuda-sim  " + (Native.backendAvailable(Context.CUDA_SIM) ? "yes" : "no: not built into this library"));
+    if (Info.cudaAvailable()) {
+      java.util.List<String> gpus = Info.gpus();
+      for (int i = 0; i < gpus.size(); i++) {
+        row(out, "", (i == 0 ? "cuda      yes: " : "                ") + "cuda:" + i + " " + gpus.get(i));
+      }
+    } else {
+      row(out, "", "cuda      no: " + cudaReason());
+    }
+    row(out, "", "cuda-sim  " + (Info.cudaSimAvailable() ? "yes: the CUDA kernels simulated on the CPU (slow; for tests)"
+        : "no: not built into this library"));
     Path cache = Mnist.defaultCacheDir();
     row(out, "MNIST", cache + (Files.isDirectory(cache) ? " (cached)" : " (not yet fetched; 'nerve train mnist-mlp' fetches it)"));
     out.flush();
     return 0;
+  }
+
+  /** Why Device.cuda(0) is not available, in the library's own words. */
+  private static String cudaReason() {
+    try {
+      Device.cuda(0);
+      return "unknown reason";
+    } catch (RuntimeException e) {
+      String m = e.getMessage();
+      int cut = m.indexOf("; use Device.cpu()");
+      m = cut > 0 ? m.substring(0, cut) : m;
+      return m.replace("Device.cuda(0): nv_ctx_create: ", "");
+    }
   }
 
   private static void row(PrintWriter out, String key, String value) {
@@ -42,7 +61,7 @@ final class InfoCommand implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"nerve " + Native.version()};
+      return new String[] {"nerve " + Info.version()};
     }
   }
 }
