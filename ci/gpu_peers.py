@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""The peers' side of the GPU benchmarks (PyTorch, hence cuBLAS for GEMM), in the same units and
+with the same names as dev.nerve.bench.GpuBench prints, so the kit's bench.sh can join them.
+
+    python3 gpu_peers.py            # on a machine with a CUDA GPU and PyTorch
+Prints: name<TAB>value<TAB>unit per line.
+"""
+import statistics
+import sys
+import time
+
+import torch
+
+
+def timed(reps, fn):
+    for _ in range(max(2, reps // 5)):
+        fn()
+    torch.cuda.synchronize()
+    samples = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        torch.cuda.synchronize()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def report(name, value, unit):
+    print(f"{name}\t{value:.1f}\t{unit}", flush=True)
+
+
+def main():
+    if not torch.cuda.is_available():
+        print("gpu_peers: no CUDA device for PyTorch", file=sys.stderr)
+        return 1
+    dev = torch.device("cuda")
+    gemms = [(1024, 1024, 1024), (4096, 4096, 4096), (8192, 8192, 8192), (128, 512, 784), (128, 256, 512),
+             (128, 10, 256), (512, 1024, 4096), (32, 1024, 256), (3136, 64, 576)]
+    for tf32 in (False, True):
+        torch.backends.cuda.matmul.allow_tf32 = tf32
+        for m, n, k in gemms:
+            if tf32 and m < 1024:
+                continue
+            a = torch.rand(m, k, device=dev) * 2 - 1
+            b = torch.rand(k, n, device=dev) * 2 - 1
+            reps = 10 if m * n * k > 1e11 else 50
+            sec = timed(reps, lambda: torch.mm(a, b))
+            report(f"gemm_{'tf32' if tf32 else 'fp32'}_{m}x{n}x{k}", 2.0 * m * n * k / sec / 1e9, "GFLOP/s")
+    torch.backends.cuda.matmul.allow_tf32 = False
+    for rows, cols in ((4096, 1000), (4096, 32768)):
+        x = torch.rand(rows, cols, device=dev) * 10 - 5
+        sec = timed(50, lambda: torch.softmax(x, dim=-1))
+        report(f"softmax_{rows}x{cols}", 2.0 * rows * cols * 4 / sec / 1e9, "GB/s")
+    n = 1 << 28
+    src = torch.zeros(n, device=dev)
+    dst = torch.empty(n, device=dev)
+    sec = timed(50, lambda: dst.copy_(src))
+    report(f"copy_d2d_{n}", 2.0 * n * 4 / sec / 1e9, "GB/s")
+    model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 256),
+                                torch.nn.ReLU(), torch.nn.Linear(256, 10)).to(dev)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x = torch.rand(128, 784, device=dev)
+    y = torch.arange(128, device=dev) % 10
+
+    def step():
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    sec = timed(200, step)
+    report("mnist_mlp_step_b128", 128 / sec, "examples/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+package dev.nerve.bench;
+
+import dev.nerve.DType;
+import dev.nerve.Device;
+import dev.nerve.F;
+import dev.nerve.Generator;
+import dev.nerve.Grad;
+import dev.nerve.Scope;
+import dev.nerve.Tensor;
+import dev.nerve.nn.Linear;
+import dev.nerve.nn.ReLU;
+import dev.nerve.nn.Sequential;
+import dev.nerve.optim.SGD;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Nerve's side of the GPU benchmarks (the GPU kit's bench.sh runs it next to ci/gpu_peers.py,
+ * the PyTorch/cuBLAS side, and joins the two): GEMM FP32 and TF32, softmax, a device-to-device
+ * copy, and an mnist-mlp training step. Each figure is the median of several timed repetitions,
+ * synchronised on the device before and after.
+ *
+ * <pre>java -cp nerve.jar dev.nerve.bench.GpuBench [--device cuda|cuda-sim|cpu] [--quick]</pre>
+ *
+ * Prints one line per measurement: {@code name<TAB>value<TAB>unit}.
+ */
+public final class GpuBench {
+  private final Device device;
+  private final boolean quick;
+  private final List<String> lines = new ArrayList<>();
+
+  private GpuBench(Device device, boolean quick) {
+    this.device = device;
+    this.quick = quick;
+  }
+
+  public static void main(String[] args) {
+    String deviceName = "cuda";
+    boolean quick = false;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--device") && i + 1 < args.length) deviceName = args[++i];
+      else if (args[i].equals("--quick")) quick = true;
+      else {
+        System.err.println("usage: GpuBench [--device cuda|cuda-sim|cpu] [--quick]");
+        System.exit(2);
+      }
+    }
+    new GpuBench(Device.parse(deviceName), quick).run();
+  }
+
+  private void run() {
+    System.out.println("# nerve gpu bench on " + device + (quick ? " (quick sizes)" : ""));
+    long[][] gemms = quick
+        ? new long[][] {{64, 64, 64}, {128, 10, 256}}
+        : new long[][] {{1024, 1024, 1024}, {4096, 4096, 4096}, {8192, 8192, 8192}, {128, 512, 784}, {128, 256, 512},
+            {128, 10, 256}, {512, 1024, 4096}, {32, 1024, 256}, {3136, 64, 576}};
+    for (long[] s : gemms) gemm(s[0], s[1], s[2], false);
+    for (long[] s : gemms) if (s[0] >= 1024 || quick) gemm(s[0], s[1], s[2], true);
+    long[][] softmaxes = quick ? new long[][] {{64, 100}, {8, 5000}} : new long[][] {{4096, 1000}, {4096, 32768}};
+    for (long[] s : softmaxes) softmax(s[0], s[1]);
+    copy(quick ? 1 << 16 : 1L << 28);
+    mlpStep(quick ? 8 : 128);
+  }
+
+  /** Median seconds of reps runs of body, after warm-up, each fenced by device.synchronize(). */
+  private double time(int reps, Runnable body) {
+    for (int i = 0; i < Math.max(2, reps / 5); i++) body.run();
+    device.synchronize();
+    double[] t = new double[reps];
+    for (int i = 0; i < reps; i++) {
+      long start = System.nanoTime();
+      body.run();
+      device.synchronize();
+      t[i] = (System.nanoTime() - start) * 1e-9;
+    }
+    java.util.Arrays.sort(t);
+    return t[reps / 2];
+  }
+
+  private void report(String name, double value, String unit) {
+    String line = String.format(Locale.ROOT, "%s\t%.1f\t%s", name, value, unit);
+    lines.add(line);
+    System.out.println(line);
+  }
+
+  private void gemm(long m, long n, long k, boolean tf32) {
+    Generator gen = new Generator(1);
+    try (Scope s = Scope.open(); Grad g = Grad.off()) {
+      Tensor a = Tensor.rand(device, gen, -1, 1, m, k);
+      Tensor b = Tensor.rand(device, gen, -1, 1, k, n);
+      device.allowTf32(tf32);
+      int reps = quick ? 3 : (m * n * k > 1e11 ? 10 : 50);
+      double sec = time(reps, () -> a.matmul(b).close());
+      device.allowTf32(false);
+      report("gemm_" + (tf32 ? "tf32" : "fp32") + "_" + m + "x" + n + "x" + k, 2.0 * m * n * k / sec / 1e9, "GFLOP/s");
+    }
+  }
+
+  private void softmax(long rows, long cols) {
+    Generator gen = new Generator(2);
+    try (Scope s = Scope.open(); Grad g = Grad.off()) {
+      Tensor x = Tensor.rand(device, gen, -5, 5, rows, cols);
+      double sec = time(quick ? 3 : 50, () -> x.softmax(-1).close());
+      // bytes moved: read x once, write y once
+      report("softmax_" + rows + "x" + cols, 2.0 * rows * cols * 4 / sec / 1e9, "GB/s");
+    }
+  }
+
+  private void copy(long n) {
+    try (Scope s = Scope.open(); Grad g = Grad.off()) {
+      Tensor src = Tensor.zeros(device, n);
+      Tensor dst = Tensor.empty(device, DType.F32, n);
+      double sec = time(quick ? 3 : 50, () -> dst.copyFrom(src));
+      report("copy_d2d_" + n, 2.0 * n * 4 / sec / 1e9, "GB/s");
+    }
+  }
+
+  private void mlpStep(int batch) {
+    Generator gen = new Generator(3);
+    Sequential model = new Sequential(new Linear(784, 512, true, device, gen), new ReLU(),
+        new Linear(512, 256, true, device, gen), new ReLU(), new Linear(256, 10, true, device, gen));
+    SGD opt = new SGD(model.parameters(), 0.01f, 0.9f);
+    Tensor x = Tensor.rand(device, gen, 0, 1, batch, 784).keep();
+    int[] labels = new int[batch];
+    for (int i = 0; i < batch; i++) labels[i] = i % 10;
+    Tensor y = Tensor.ofInts(device, labels).keep();
+    double sec = time(quick ? 3 : 200, () -> {
+      try (Scope s = Scope.open()) {
+        opt.zeroGrad();
+        F.crossEntropy(model.forward(x), y).backward();
+        opt.step();
+      }
+    });
+    report("mnist_mlp_step_b" + batch, batch / sec, "examples/s");
+    opt.close();
+    model.close();
+    x.close();
+    y.close();
+  }
+}
