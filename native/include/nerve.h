@@ -257,6 +257,57 @@ nv_status nv_adam_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes,
                            float lr, float beta1, float beta2, float eps, float weight_decay,
                            int32_t decoupled, int64_t step);
 
+/* ---------------------------------------------------------------- recurrent cells */
+
+/* Fused LSTM cell, gate order i, f, g, o (as PyTorch). B rows, hidden size H.
+ * gates = gx + gh, both [B, 4H] contiguous: the pre-activations x W_ih^T + b_ih and
+ * h_prev W_hh^T + b_hh from two GEMMs (gh may be NULL: gates = gx). c_prev [B, H] (NULL: zeros).
+ *   i = sigmoid(gates[:, 0:H])   f = sigmoid(gates[:, H:2H])
+ *   g = tanh(gates[:, 2H:3H])    o = sigmoid(gates[:, 3H:4H])
+ *   c = f * c_prev + i * g       h = o * tanh(c)
+ * h and c [B, H]. saved [B, 4H] receives the activated gates (i, f, g, o) for the backward;
+ * NULL in inference. */
+nv_status nv_lstm_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* gx,
+                                   const float* gh, const float* c_prev, float* h, float* c,
+                                   float* saved);
+/* Backward of nv_lstm_cell_forward_f32 from saved, c_prev (NULL: zeros) and c. dh, dc [B, H]
+ * are the gradients of h and c (either may be NULL: zeros). Writes dgates [B, 4H] (the
+ * gradient of gates, hence of gx and of gh) and dc_prev [B, H] (may be NULL: not wanted).
+ *   tc = tanh(c); dct = dc + dh * o * (1 - tc^2)
+ *   di = dct * g * i(1-i); df = dct * c_prev * f(1-f); dg = dct * i * (1-g^2);
+ *   do = dh * tc * o(1-o); dc_prev = dct * f */
+nv_status nv_lstm_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* saved,
+                                    const float* c_prev, const float* c, const float* dh,
+                                    const float* dc, float* dgates, float* dc_prev);
+
+/* Fused GRU cell in PyTorch's formulation, gate order r, z, n. gi = x W_ih^T + b_ih and
+ * gh = h_prev W_hh^T + b_hh, both [B, 3H] contiguous; h_prev [B, H] (NULL: zeros).
+ *   r = sigmoid(gi_r + gh_r)   z = sigmoid(gi_z + gh_z)
+ *   n = tanh(gi_n + r * gh_n)  h = (1 - z) * n + z * h_prev
+ * saved [B, 4H] receives (r, z, n, gh_n) for the backward; NULL in inference. */
+nv_status nv_gru_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* gi,
+                                  const float* gh, const float* h_prev, float* h, float* saved);
+/* Backward of nv_gru_cell_forward_f32 from saved and h_prev (NULL: zeros), dh [B, H]:
+ * dgi [B, 3H], dgh [B, 3H] (either may be NULL: not wanted) and dh_prev [B, H], the direct
+ * part dh * z only (NULL: not wanted; the part through gh is dgh W_hh, a GEMM).
+ *   dn = dh (1-z) (1-n^2); dgi_n = dn; dgh_n = dn * r;
+ *   dgi_r = dgh_r = dn * gh_n * r(1-r); dgi_z = dgh_z = dh (h_prev - n) z(1-z) */
+nv_status nv_gru_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* saved,
+                                   const float* h_prev, const float* dh, float* dgi, float* dgh,
+                                   float* dh_prev);
+
+/* ---------------------------------------------------------------- row gather / scatter-add */
+
+/* Embedding lookup: out[i, :] = table[idx[i], :] for i in [0, n); table [rows, dim], out
+ * [n, dim]. An index outside [0, rows) fails with NV_ERR_INVALID_ARGUMENT naming its position
+ * and value, before anything is written. */
+nv_status nv_gather_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim,
+                             const float* table, const int32_t* idx, float* out);
+/* Its backward: table[idx[i], :] += src[i, :] for i in [0, n), repeated indices summed.
+ * The same index check. On the CPU the sums are in a fixed order (deterministic); on a GPU
+ * they use atomics. */
+nv_status nv_scatter_add_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim,
+                                  const float* src, const int32_t* idx, float* table);
 #ifdef __cplusplus
 }
 #endif

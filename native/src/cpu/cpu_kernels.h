@@ -70,4 +70,22 @@ void adam_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, float** w, 
                    float** m, float** v, float lr, float beta1, float beta2, float eps,
                    float weight_decay, bool decoupled, int64_t step);
 
+// rnn.cpp: fused LSTM / GRU cells, arguments as nv_lstm_cell_* / nv_gru_cell_*.
+void lstm_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* gx, const float* gh,
+                           const float* c_prev, float* h, float* c, float* saved);
+void lstm_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* saved,
+                            const float* c_prev, const float* c, const float* dh,
+                            const float* dc, float* dgates, float* dc_prev);
+void gru_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* gi, const float* gh,
+                          const float* h_prev, float* h, float* saved);
+void gru_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* saved,
+                           const float* h_prev, const float* dh, float* dgi, float* dgh,
+                           float* dh_prev);
+
+// index.cpp: validate the indices themselves (device memory); return NV_OK or the failure.
+nv_status gather_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim, const float* table,
+                          const int32_t* idx, float* out);
+nv_status scatter_add_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim,
+                               const float* src, const int32_t* idx, float* table);
+
 }  // namespace nv::cpu

@@ -53,4 +53,20 @@ void rmsprop(double& w, double g, double& sq, double& buf, double lr, double alp
 void adam(double& w, double g, double& m, double& v, double lr, double beta1, double beta2,
           double eps, double weight_decay, bool decoupled, int64_t step);
 
+// rnn.cpp: the cells as nerve.h describes them; saved in double for the forward, the kernel's
+// float saved values as the backward's input (as the kernels use them).
+void lstm_cell_forward(int64_t B, int64_t H, const float* gx, const float* gh,
+                       const float* c_prev, double* h, double* c, double* saved);
+void lstm_cell_backward(int64_t B, int64_t H, const float* saved, const float* c_prev,
+                        const float* c, const float* dh, const float* dc, double* dgates,
+                        double* dc_prev);
+void gru_cell_forward(int64_t B, int64_t H, const float* gi, const float* gh,
+                      const float* h_prev, double* h, double* saved);
+void gru_cell_backward(int64_t B, int64_t H, const float* saved, const float* h_prev,
+                       const float* dh, double* dgi, double* dgh, double* dh_prev);
+// out[i, :] = table[idx[i], :]; table[idx[i], :] += src[i, :] (table in double, pre-filled).
+void gather_rows(int64_t n, int64_t dim, const float* table, const int32_t* idx, double* out);
+void scatter_add_rows(int64_t n, int64_t dim, const float* src, const int32_t* idx,
+                      double* table);
+
 }  // namespace nv::ref
