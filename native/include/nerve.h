@@ -308,6 +308,93 @@ nv_status nv_gather_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim,
  * they use atomics. */
 nv_status nv_scatter_add_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim,
                                   const float* src, const int32_t* idx, float* table);
+
+/* ---------------------------------------------------------------- convolution, pooling, batch norm, dropout */
+
+/* All images are NCHW, contiguous. Dimension letters: N images, C input channels, H x W input,
+ * K output channels (filters), R x S filter, P x Q output.
+ *   P = (H + 2 pad_h - dil_h (R - 1) - 1) / stride_h + 1, Q likewise (must both be >= 1).
+ * groups splits C and K into groups of C / groups and K / groups channels; w is
+ * (K, C / groups, R, S). Scratch memory (im2col) comes from the context's workspace. */
+
+/* y (N, K, P, Q) = conv(x (N, C, H, W), w) + bias (K); bias may be NULL. */
+nv_status nv_conv2d_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H, int64_t W,
+                                int64_t K, int64_t R, int64_t S, int64_t stride_h,
+                                int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dil_h,
+                                int64_t dil_w, int64_t groups, const float* x, const float* w,
+                                const float* bias, float* y);
+/* dx (N, C, H, W) = the gradient of the convolution with respect to x, from dy (N, K, P, Q). */
+nv_status nv_conv2d_backward_data_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H, int64_t W,
+                                      int64_t K, int64_t R, int64_t S, int64_t stride_h,
+                                      int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                                      int64_t dil_h, int64_t dil_w, int64_t groups,
+                                      const float* dy, const float* w, float* dx);
+/* dw (K, C / groups, R, S) and, unless NULL, dbias (K) = sum of dy over N, P, Q.
+ * Both are overwritten, not accumulated. */
+nv_status nv_conv2d_backward_filter_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H,
+                                        int64_t W, int64_t K, int64_t R, int64_t S,
+                                        int64_t stride_h, int64_t stride_w, int64_t pad_h,
+                                        int64_t pad_w, int64_t dil_h, int64_t dil_w,
+                                        int64_t groups, const float* x, const float* dy,
+                                        float* dw, float* dbias);
+
+/* Pooling over x (N, C, H, W) to y (N, C, P, Q) with an R x S window:
+ *   P = floor_or_ceil((H + 2 pad_h - R) / stride_h) + 1; in ceil mode the last window must
+ *   start inside the input or the left padding (as PyTorch), else P is one less.
+ * pad_h <= R / 2 and pad_w <= S / 2. Padding never wins a max. */
+nv_status nv_pool2d_output_size(int64_t H, int64_t R, int64_t stride, int64_t pad,
+                                int32_t ceil_mode, int64_t* P);
+/* argmax (N, C, P, Q): index h * W + w of each maximum in its input plane (the first one);
+ * may be NULL when no backward follows. */
+nv_status nv_max_pool2d_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H, int64_t W,
+                                    int64_t R, int64_t S, int64_t stride_h, int64_t stride_w,
+                                    int64_t pad_h, int64_t pad_w, int32_t ceil_mode,
+                                    const float* x, float* y, int32_t* argmax);
+/* dx (N, C, H, W) = dy (N, C, P, Q) scattered to the saved argmax positions (summed). */
+nv_status nv_max_pool2d_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H, int64_t W,
+                                     int64_t P, int64_t Q, const float* dy,
+                                     const int32_t* argmax, float* dx);
+/* Average over each window: divided by R * S when count_include_pad != 0 (padding counts as
+ * zeros, but a ceil-mode window hanging past the padding does not), else by the number of
+ * input elements the window covers. Global average pooling is R = H, S = W. */
+nv_status nv_avg_pool2d_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H, int64_t W,
+                                    int64_t R, int64_t S, int64_t stride_h, int64_t stride_w,
+                                    int64_t pad_h, int64_t pad_w, int32_t ceil_mode,
+                                    int32_t count_include_pad, const float* x, float* y);
+nv_status nv_avg_pool2d_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H, int64_t W,
+                                     int64_t R, int64_t S, int64_t stride_h, int64_t stride_w,
+                                     int64_t pad_h, int64_t pad_w, int32_t ceil_mode,
+                                     int32_t count_include_pad, const float* dy, float* dx);
+
+/* Batch normalisation of x (N, C, HW) per channel c, y = gamma (x - mean) * invstd + beta,
+ * invstd = 1 / sqrt(var + eps).
+ * training != 0: mean and (biased) var over N and HW; running_mean/var (may be NULL) become
+ *   (1 - momentum) running + momentum batch, with the unbiased variance; N * HW must be > 1.
+ * training == 0: mean and var are running_mean and running_var (both required).
+ * save_mean and save_invstd (C, may be NULL) receive the mean and invstd used, for backward.
+ * gamma and beta may be NULL (1 and 0). y may alias x. */
+nv_status nv_batch_norm_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW,
+                                    const float* x, const float* gamma, const float* beta,
+                                    float* running_mean, float* running_var, float momentum,
+                                    float eps, int32_t training, float* y, float* save_mean,
+                                    float* save_invstd);
+/* dx from dy given the saved mean and invstd; training selects the batch-statistics gradient
+ * (mean and var depend on x) or the evaluation one (dx = gamma invstd dy). dgamma and dbeta
+ * (C, overwritten) may be NULL, and so may gamma (1). */
+nv_status nv_batch_norm_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW,
+                                     const float* x, const float* dy, const float* gamma,
+                                     const float* save_mean, const float* save_invstd,
+                                     int32_t training, float* dx, float* dgamma, float* dbeta);
+
+/* Inverted dropout over n elements: element i is kept when the counter-based uniform draw
+ * u(seed, offset + i) (as nv_rand_uniform_f32 on [0, 1)) is >= p; mask[i] = kept / (1 - p)
+ * (0 when p == 1), y = x * mask. p in [0, 1]. y may alias x. */
+nv_status nv_dropout_forward_f32(nv_ctx* ctx, int64_t n, float p, uint64_t seed,
+                                 uint64_t offset, const float* x, float* y, float* mask);
+/* dx = dy * mask. dx may alias dy. */
+nv_status nv_dropout_backward_f32(nv_ctx* ctx, int64_t n, const float* dy, const float* mask,
+                                  float* dx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,6 +7,7 @@
 #include "allocator.h"
 #include "gpu_backend.h"
 #include "threadpool.h"
+#include "workspace.h"
 
 struct nv_ctx {
   int32_t backend = NV_BACKEND_CPU;
@@ -19,6 +20,8 @@ struct nv_ctx {
   const nv::GpuBackend* gpu = nullptr;
   bool allow_tf32 = false;  // nv_ctx_set_tf32: GEMMs may use TF32 tensor cores
   void* gpu_state = nullptr;
+  // Scratch memory of the CPU kernels (im2col buffers); grow-only, see workspace.h.
+  nv::Workspace workspace;
 };
 
 namespace nv {

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 
+#include "core/conv_shape.h"
 #include "nerve.h"
 
 namespace nv::ref {
@@ -68,5 +69,28 @@ void gru_cell_backward(int64_t B, int64_t H, const float* saved, const float* h_
 void gather_rows(int64_t n, int64_t dim, const float* table, const int32_t* idx, double* out);
 void scatter_add_rows(int64_t n, int64_t dim, const float* src, const int32_t* idx,
                       double* table);
+
+// conv.cpp: NCHW convolution and pooling, batch norm, dropout. Geometry as nv::ConvShape /
+// nv::PoolShape (P, Q filled in).
+void conv2d_forward(const ConvShape& s, const float* x, const float* w, const float* bias,
+                    double* y);
+void conv2d_backward_data(const ConvShape& s, const float* dy, const float* w, double* dx);
+void conv2d_backward_filter(const ConvShape& s, const float* x, const float* dy, double* dw,
+                            double* dbias);
+// argmax as int32 (first maximum); y the max.
+void max_pool2d_forward(const PoolShape& s, const float* x, double* y, int32_t* argmax);
+void avg_pool2d_forward(const PoolShape& s, const float* x, double* y);
+void avg_pool2d_backward(const PoolShape& s, const float* dy, double* dx);
+// Training statistics when training, else the running ones; running stats updated in place
+// (as doubles).
+void batch_norm_forward(int64_t N, int64_t C, int64_t HW, const float* x, const float* gamma,
+                        const float* beta, double* running_mean, double* running_var,
+                        double momentum, double eps, bool training, double* y,
+                        double* save_mean, double* save_invstd);
+void batch_norm_backward(int64_t N, int64_t C, int64_t HW, const float* x, const float* dy,
+                         const float* gamma, const double* mean, const double* invstd,
+                         bool training, double* dx, double* dgamma, double* dbeta);
+// The kept flag of element i: u(seed, offset + i) >= p.
+bool dropout_keep(uint64_t seed, uint64_t index, double p);
 
 }  // namespace nv::ref

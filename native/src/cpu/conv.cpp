@@ -1,0 +1,230 @@
+// 2-D convolution (NCHW) on the CPU: im2col + our GEMM, for every stride, padding, dilation
+// and group count.
+//
+//   forward:         y[n, g] (Kg x PQ)   = w[g] (Kg x CRS) * col(x[n, g]) (CRS x PQ) + bias
+//   backward data:   dcol (CRS x PQ)     = w[g]^T * dy[n, g];  dx[n, g] = col2im(dcol)
+//   backward filter: dw[g] (Kg x CRS)   += dy[n, g] (Kg x PQ) * col(x[n, g])^T
+//
+// Work is split over images: each pool thread takes a contiguous run of images with its own
+// im2col buffer from the context's workspace (and, for the filter gradient, its own partial
+// dw, summed at the end), so the GEMMs inside run single-threaded on hot buffers. With fewer
+// images than threads, one task walks the images and the GEMM itself goes parallel.
+// A 1x1 stride-1 unpadded convolution needs no im2col: x[n, g] is the column matrix.
+#include <cstring>
+
+#include "core/context.h"
+#include "core/error.h"
+#include "cpu/cpu_kernels.h"
+
+namespace nv::cpu {
+namespace {
+
+// The valid output columns [q0, q1) of a filter tap at offset `off` (= s * dw - pw): those whose
+// input column q * sw + off lies in [0, W).
+inline void valid_range(int64_t Q, int64_t W, int64_t sw, int64_t off, int64_t& q0, int64_t& q1) {
+  // q * sw + off >= 0  <=>  q >= ceil(-off / sw)
+  q0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
+  // q * sw + off <= W - 1  <=>  q <= floor((W - 1 - off) / sw)
+  int64_t last = W - 1 - off;
+  q1 = last < 0 ? 0 : last / sw + 1;
+  if (q1 > Q) q1 = Q;
+  if (q0 > q1) q0 = q1;
+}
+
+// col (Cg*R*S, P*Q) from one image's Cg channels x (Cg, H, W).
+void im2col(const ConvShape& s, const float* x, float* col) {
+  const int64_t Cg = s.Cg(), PQ = s.PQ();
+  for (int64_t c = 0; c < Cg; ++c) {
+    const float* xc = x + c * s.H * s.W;
+    for (int64_t r = 0; r < s.R; ++r) {
+      for (int64_t t = 0; t < s.S; ++t) {
+        float* row = col + ((c * s.R + r) * s.S + t) * PQ;
+        const int64_t woff = t * s.dw - s.pw;
+        int64_t q0, q1;
+        valid_range(s.Q, s.W, s.sw, woff, q0, q1);
+        for (int64_t p = 0; p < s.P; ++p) {
+          float* out = row + p * s.Q;
+          const int64_t ih = p * s.sh - s.ph + r * s.dh;
+          if (ih < 0 || ih >= s.H) {
+            std::memset(out, 0, sizeof(float) * s.Q);
+            continue;
+          }
+          const float* in = xc + ih * s.W + woff;
+          for (int64_t q = 0; q < q0; ++q) out[q] = 0.0f;
+          if (s.sw == 1) {
+            std::memcpy(out + q0, in + q0, sizeof(float) * (q1 - q0));
+          } else {
+            for (int64_t q = q0; q < q1; ++q) out[q] = in[q * s.sw];
+          }
+          for (int64_t q = q1; q < s.Q; ++q) out[q] = 0.0f;
+        }
+      }
+    }
+  }
+}
+
+// dx (Cg, H, W) += col2im(col): the adjoint of im2col. dx must be zeroed by the caller.
+void col2im(const ConvShape& s, const float* col, float* dx) {
+  const int64_t Cg = s.Cg(), PQ = s.PQ();
+  for (int64_t c = 0; c < Cg; ++c) {
+    float* dxc = dx + c * s.H * s.W;
+    for (int64_t r = 0; r < s.R; ++r) {
+      for (int64_t t = 0; t < s.S; ++t) {
+        const float* row = col + ((c * s.R + r) * s.S + t) * PQ;
+        const int64_t woff = t * s.dw - s.pw;
+        int64_t q0, q1;
+        valid_range(s.Q, s.W, s.sw, woff, q0, q1);
+        for (int64_t p = 0; p < s.P; ++p) {
+          const int64_t ih = p * s.sh - s.ph + r * s.dh;
+          if (ih < 0 || ih >= s.H) continue;
+          const float* in = row + p * s.Q;
+          float* out = dxc + ih * s.W + woff;
+          if (s.sw == 1) {
+            for (int64_t q = q0; q < q1; ++q) out[q] += in[q];
+          } else {
+            for (int64_t q = q0; q < q1; ++q) out[q * s.sw] += in[q];
+          }
+        }
+      }
+    }
+  }
+}
+
+// Tasks for N images on the context's pool: one per thread, at most one per image.
+inline int64_t image_tasks(nv_ctx* ctx, int64_t N) {
+  int64_t threads = ctx->pool ? ctx->pool->size() : 1;
+  return N < threads ? (N < 1 ? 1 : N) : threads;
+}
+
+nv_status no_workspace(const char* fn, int64_t bytes) {
+  return fail(NV_ERR_OUT_OF_MEMORY, "%s: out of memory for %lld bytes of workspace (im2col)", fn,
+              static_cast<long long>(bytes));
+}
+
+}  // namespace
+
+nv_status conv2d_forward_f32(nv_ctx* ctx, const ConvShape& s, const float* x, const float* w,
+                             const float* bias, float* y) {
+  const int64_t Kg = s.Kg(), CRS = s.CRS(), PQ = s.PQ(), HW = s.H * s.W;
+  const int64_t tasks = image_tasks(ctx, s.N);
+  const int64_t col_elems = s.pointwise() ? 0 : CRS * PQ;
+  Workspace::Lease lease(ctx->workspace);
+  float* ws = lease.get<float>(tasks * col_elems);
+  if (col_elems > 0 && ws == nullptr)
+    return no_workspace("nv_conv2d_forward_f32", tasks * col_elems * 4);
+  parallel_tasks(ctx, tasks, [&](int64_t t) {
+    float* col = ws + t * col_elems;
+    for (int64_t n = s.N * t / tasks; n < s.N * (t + 1) / tasks; ++n) {
+      for (int64_t g = 0; g < s.G; ++g) {
+        const float* xg = x + (n * s.C + g * s.Cg()) * HW;
+        float* yg = y + (n * s.K + g * Kg) * PQ;
+        const float* b = xg;
+        if (s.pointwise()) {
+          b = xg;
+        } else {
+          im2col(s, xg, col);
+          b = col;
+        }
+        float beta = 0.0f;
+        if (bias != nullptr) {
+          for (int64_t k = 0; k < Kg; ++k) {
+            const float v = bias[g * Kg + k];
+            float* row = yg + k * PQ;
+            for (int64_t i = 0; i < PQ; ++i) row[i] = v;
+          }
+          beta = 1.0f;
+        }
+        gemm_f32(ctx, false, false, Kg, PQ, CRS, 1.0f, w + g * Kg * CRS, CRS, b, PQ, beta, yg, PQ);
+      }
+    }
+  });
+  return NV_OK;
+}
+
+nv_status conv2d_backward_data_f32(nv_ctx* ctx, const ConvShape& s, const float* dy,
+                                   const float* w, float* dx) {
+  const int64_t Kg = s.Kg(), Cg = s.Cg(), CRS = s.CRS(), PQ = s.PQ(), HW = s.H * s.W;
+  const int64_t tasks = image_tasks(ctx, s.N);
+  const int64_t col_elems = s.pointwise() ? 0 : CRS * PQ;
+  Workspace::Lease lease(ctx->workspace);
+  float* ws = lease.get<float>(tasks * col_elems);
+  if (col_elems > 0 && ws == nullptr)
+    return no_workspace("nv_conv2d_backward_data_f32", tasks * col_elems * 4);
+  parallel_tasks(ctx, tasks, [&](int64_t t) {
+    float* col = ws + t * col_elems;
+    for (int64_t n = s.N * t / tasks; n < s.N * (t + 1) / tasks; ++n) {
+      for (int64_t g = 0; g < s.G; ++g) {
+        float* dxg = dx + (n * s.C + g * Cg) * HW;
+        const float* dyg = dy + (n * s.K + g * Kg) * PQ;
+        const float* wg = w + g * Kg * CRS;
+        if (s.pointwise()) {
+          gemm_f32(ctx, true, false, CRS, PQ, Kg, 1.0f, wg, CRS, dyg, PQ, 0.0f, dxg, PQ);
+          continue;
+        }
+        gemm_f32(ctx, true, false, CRS, PQ, Kg, 1.0f, wg, CRS, dyg, PQ, 0.0f, col, PQ);
+        std::memset(dxg, 0, sizeof(float) * Cg * HW);
+        col2im(s, col, dxg);
+      }
+    }
+  });
+  return NV_OK;
+}
+
+nv_status conv2d_backward_filter_f32(nv_ctx* ctx, const ConvShape& s, const float* x,
+                                     const float* dy, float* dw, float* dbias) {
+  const int64_t Kg = s.Kg(), CRS = s.CRS(), PQ = s.PQ(), HW = s.H * s.W;
+  const int64_t dw_elems = s.K * CRS;
+  const int64_t tasks = image_tasks(ctx, s.N);
+  const int64_t col_elems = s.pointwise() ? 0 : CRS * PQ;
+  // Per task: its im2col buffer; tasks after the first also a private dw, summed at the end.
+  const int64_t per_task = col_elems + dw_elems;
+  Workspace::Lease lease(ctx->workspace);
+  float* ws = lease.get<float>(tasks * per_task);
+  if (ws == nullptr) return no_workspace("nv_conv2d_backward_filter_f32", tasks * per_task * 4);
+  if (s.N == 0) std::memset(dw, 0, sizeof(float) * dw_elems);
+  parallel_tasks(ctx, tasks, [&](int64_t t) {
+    float* col = ws + t * per_task;
+    float* acc = t == 0 ? dw : col + col_elems;
+    bool first = true;
+    for (int64_t n = s.N * t / tasks; n < s.N * (t + 1) / tasks; ++n) {
+      for (int64_t g = 0; g < s.G; ++g) {
+        const float* xg = x + (n * s.C + g * s.Cg()) * HW;
+        const float* dyg = dy + (n * s.K + g * Kg) * PQ;
+        const float* b = xg;
+        if (!s.pointwise()) {
+          im2col(s, xg, col);
+          b = col;
+        }
+        gemm_f32(ctx, false, true, Kg, CRS, PQ, 1.0f, dyg, PQ, b, PQ, first ? 0.0f : 1.0f,
+                 acc + g * Kg * CRS, CRS);
+      }
+      first = false;
+    }
+    if (first) std::memset(acc, 0, sizeof(float) * dw_elems);  // a task with no image
+  });
+  if (tasks > 1) {
+    parallel_for(ctx, dw_elems, 4096, [&](int64_t lo, int64_t hi) {
+      for (int64_t t = 1; t < tasks; ++t) {
+        const float* part = ws + t * per_task + col_elems;
+        for (int64_t i = lo; i < hi; ++i) dw[i] += part[i];
+      }
+    });
+  }
+  if (dbias != nullptr) {
+    parallel_for(ctx, s.K, 1 + 65536 / (s.N * PQ + 1), [&](int64_t lo, int64_t hi) {
+      for (int64_t k = lo; k < hi; ++k) {
+        double total = 0.0;
+        for (int64_t n = 0; n < s.N; ++n) {
+          const float* row = dy + (n * s.K + k) * PQ;
+          float part = 0.0f;
+          for (int64_t i = 0; i < PQ; ++i) part += row[i];
+          total += part;
+        }
+        dbias[k] = static_cast<float>(total);
+      }
+    });
+  }
+  return NV_OK;
+}
+
+}  // namespace nv::cpu

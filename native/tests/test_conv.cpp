@@ -1,0 +1,99 @@
+// conv2d forward, backward-data and backward-filter (+ bias gradient) against the double loops
+// on odd shapes: strides, padding, dilation, groups, 1x1 (no im2col), fewer images than threads,
+// every ISA and 1 and 2 threads; bad geometry must fail naming the function and the values.
+#include "harness.h"
+#include "ref/ref.h"
+
+using namespace harness;
+
+namespace {
+
+Rng rng(51);
+
+struct Case {
+  int64_t N, C, H, W, K, R, S, sh, sw, ph, pw, dh, dw, G;
+  bool bias;
+};
+
+void run_case(const Config& cfg, const Case& c) {
+  nv::ConvShape s{c.N, c.C, c.H, c.W, c.K, c.R, c.S, c.sh, c.sw, c.ph, c.pw, c.dh, c.dw, c.G, 0, 0};
+  s.P = (c.H + 2 * c.ph - c.dh * (c.R - 1) - 1) / c.sh + 1;
+  s.Q = (c.W + 2 * c.pw - c.dw * (c.S - 1) - 1) / c.sw + 1;
+  const int64_t nx = c.N * c.C * c.H * c.W, nw = c.K * (c.C / c.G) * c.R * c.S;
+  const int64_t ny = c.N * c.K * s.P * s.Q;
+  std::vector<float> x = rng.floats(nx, -1, 1), w = rng.floats(nw, -1, 1), b = rng.floats(c.K, -1, 1);
+  std::vector<float> dy = rng.floats(ny, -1, 1), y(ny), dx(nx), dw(nw), db(c.K);
+  std::vector<double> want_y(ny), want_dx(nx), want_dw(nw), want_db(c.K);
+  std::string tag = fmt("%s N%lld C%lld %lldx%lld K%lld %lldx%lld s%lld,%lld p%lld,%lld d%lld,%lld g%lld%s",
+                        cfg.name.c_str(), (long long)c.N, (long long)c.C, (long long)c.H,
+                        (long long)c.W, (long long)c.K, (long long)c.R, (long long)c.S,
+                        (long long)c.sh, (long long)c.sw, (long long)c.ph, (long long)c.pw,
+                        (long long)c.dh, (long long)c.dw, (long long)c.G, c.bias ? " bias" : "");
+  // Sums of CRS (or N*PQ) products of numbers in [-1, 1]: the error grows like sqrt(terms).
+  const double fwd_atol = 3e-7 * std::sqrt(double(s.CRS())) + 1e-6;
+  nv::ref::conv2d_forward(s, x.data(), w.data(), c.bias ? b.data() : nullptr, want_y.data());
+  CHECK_OK(nv_conv2d_forward_f32(cfg.ctx, c.N, c.C, c.H, c.W, c.K, c.R, c.S, c.sh, c.sw, c.ph,
+                                 c.pw, c.dh, c.dw, c.G, x.data(), w.data(),
+                                 c.bias ? b.data() : nullptr, y.data()));
+  compare(("conv2d fwd " + tag).c_str(), y.data(), want_y.data(), ny, fwd_atol, 1e-5);
+
+  nv::ref::conv2d_backward_data(s, dy.data(), w.data(), want_dx.data());
+  CHECK_OK(nv_conv2d_backward_data_f32(cfg.ctx, c.N, c.C, c.H, c.W, c.K, c.R, c.S, c.sh, c.sw,
+                                       c.ph, c.pw, c.dh, c.dw, c.G, dy.data(), w.data(), dx.data()));
+  compare(("conv2d bwd data " + tag).c_str(), dx.data(), want_dx.data(), nx,
+          3e-7 * std::sqrt(double(c.K * c.R * c.S)) + 1e-6, 1e-5);
+
+  nv::ref::conv2d_backward_filter(s, x.data(), dy.data(), want_dw.data(), want_db.data());
+  CHECK_OK(nv_conv2d_backward_filter_f32(cfg.ctx, c.N, c.C, c.H, c.W, c.K, c.R, c.S, c.sh, c.sw,
+                                         c.ph, c.pw, c.dh, c.dw, c.G, x.data(), dy.data(),
+                                         dw.data(), c.bias ? db.data() : nullptr));
+  const double filt_atol = 3e-7 * std::sqrt(double(c.N * s.PQ())) + 1e-6;
+  compare(("conv2d bwd filter " + tag).c_str(), dw.data(), want_dw.data(), nw, filt_atol, 1e-5);
+  if (c.bias) compare(("conv2d bwd bias " + tag).c_str(), db.data(), want_db.data(), c.K, filt_atol, 1e-5);
+}
+
+void bad_arguments(nv_ctx* ctx) {
+  float x[64] = {}, w[64] = {}, y[64] = {};
+  const char* fwd = "nv_conv2d_forward_f32";
+  CHECK_ERR(nv_conv2d_forward_f32(nullptr, 1, 1, 4, 4, 1, 3, 3, 1, 1, 0, 0, 1, 1, 1, x, w, nullptr, y),
+            NV_ERR_INVALID_ARGUMENT, fwd);
+  CHECK_ERR(nv_conv2d_forward_f32(ctx, 1, 1, 4, 4, 1, 5, 5, 1, 1, 0, 0, 1, 1, 1, x, w, nullptr, y),
+            NV_ERR_INVALID_ARGUMENT, "the output would be empty");
+  CHECK_ERR(nv_conv2d_forward_f32(ctx, 1, 3, 4, 4, 2, 3, 3, 1, 1, 0, 0, 1, 1, 2, x, w, nullptr, y),
+            NV_ERR_INVALID_ARGUMENT, "groups=2 must be >= 1 and divide C=3 and K=2");
+  CHECK_ERR(nv_conv2d_forward_f32(ctx, 1, 1, 4, 4, 1, 3, 3, 0, 1, 0, 0, 1, 1, 1, x, w, nullptr, y),
+            NV_ERR_INVALID_ARGUMENT, "stride 0x1");
+  CHECK_ERR(nv_conv2d_forward_f32(ctx, 1, 1, 4, 4, 1, 3, 3, 1, 1, -1, 0, 1, 1, 1, x, w, nullptr, y),
+            NV_ERR_INVALID_ARGUMENT, "padding -1x0");
+  CHECK_ERR(nv_conv2d_forward_f32(ctx, 1, 1, 4, 4, 1, 3, 3, 1, 1, 0, 0, 0, 1, 1, x, w, nullptr, y),
+            NV_ERR_INVALID_ARGUMENT, "dilation 0x1");
+  CHECK_ERR(nv_conv2d_forward_f32(ctx, 1, 1, 4, 4, 1, 3, 3, 1, 1, 0, 0, 1, 1, 1, nullptr, w, nullptr, y),
+            NV_ERR_INVALID_ARGUMENT, "x is NULL");
+  CHECK_ERR(nv_conv2d_backward_data_f32(ctx, -1, 1, 4, 4, 1, 3, 3, 1, 1, 0, 0, 1, 1, 1, x, w, y),
+            NV_ERR_INVALID_ARGUMENT, "nv_conv2d_backward_data_f32: N=-1");
+  CHECK_ERR(nv_conv2d_backward_filter_f32(ctx, 1, 1, 4, 4, 0, 3, 3, 1, 1, 0, 0, 1, 1, 1, x, y, w, nullptr),
+            NV_ERR_INVALID_ARGUMENT, "nv_conv2d_backward_filter_f32: filter K=0");
+  // N = 0: nothing to do; the filter gradient is zero.
+  w[0] = 5.0f;
+  CHECK_OK(nv_conv2d_backward_filter_f32(ctx, 0, 1, 4, 4, 1, 3, 3, 1, 1, 0, 0, 1, 1, 1, nullptr, nullptr, w, nullptr));
+  CHECK(w[0] == 0.0f, "dw with N = 0 is %g, not 0", w[0]);
+}
+
+}  // namespace
+
+int main() {
+  const Case cases[] = {
+      {2, 3, 7, 9, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, true},      // "same" 3x3
+      {3, 4, 11, 10, 6, 3, 2, 2, 3, 1, 0, 1, 1, 2, true},    // strides, groups
+      {1, 5, 9, 8, 3, 3, 3, 1, 1, 2, 2, 2, 2, 1, false},     // dilation, one image
+      {5, 6, 6, 7, 6, 3, 3, 2, 2, 1, 1, 1, 1, 6, true},      // depthwise
+      {4, 8, 5, 5, 7, 1, 1, 1, 1, 0, 0, 1, 1, 1, true},      // 1x1: no im2col
+      {3, 1, 13, 13, 5, 5, 5, 1, 1, 0, 0, 1, 1, 1, true},    // LeNet-like
+      {2, 3, 6, 6, 4, 1, 1, 2, 2, 0, 0, 1, 1, 1, false},     // 1x1 stride 2 (projection)
+      {3, 2, 4, 5, 3, 4, 5, 3, 2, 2, 2, 1, 1, 1, true},      // filter bigger than input
+  };
+  for (const Config& cfg : configs())
+    for (const Case& c : cases) run_case(cfg, c);
+  bad_arguments(configs()[0].ctx);
+  return report();
+}
