@@ -94,6 +94,76 @@ public final class F {
   /** mean(max(x, 0) - x * y + log(1 + exp(-|x|))), the stable form of BCE on sigmoid(x). */
   public static Tensor bceWithLogits(Tensor logits, Tensor target) { return LossFunctions.bceWithLogits(logits, target); }
 
+  // ---------------------------------------------------------------- recurrent
+
+  /**
+   * The fused LSTM cell on gate pre-activations (gate order i, f, g, o as PyTorch): gates = gx + gh,
+   * gx and gh [B, 4H] (gh may be null), cPrev [B, H] or null (zeros);
+   * c = sigmoid(f) cPrev + sigmoid(i) tanh(g), h = sigmoid(o) tanh(c). One kernel each way.
+   */
+  public static LstmState lstmGates(Tensor gx, Tensor gh, Tensor cPrev) { return RecurrentFunctions.lstmGates(gx, gh, cPrev); }
+
+  /**
+   * One LSTM step, as torch.lstm_cell: x [B, I], state (h, c) [B, H] or null (zeros), wIh [4H, I],
+   * wHh [4H, H], biases [4H] or null. Two GEMMs, then {@link #lstmGates}.
+   */
+  public static LstmState lstmCell(Tensor x, LstmState state, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
+    Tensor gx = linear(x, wIh, bIh);
+    Tensor gh = state == null ? null : linear(state.h(), wHh, bHh);
+    if (state == null && bHh != null) gx = gx.add(bHh);
+    return lstmGates(gx, gh, state == null ? null : state.c());
+  }
+
+  /**
+   * The fused GRU cell (PyTorch's formulation, gate order r, z, n): gi = x W_ih^T + b_ih and
+   * gh = h W_hh^T + b_hh [B, 3H], hPrev [B, H] or null; r = sigmoid(gi_r + gh_r),
+   * z = sigmoid(gi_z + gh_z), n = tanh(gi_n + r gh_n), h = (1 - z) n + z hPrev.
+   */
+  public static Tensor gruGates(Tensor gi, Tensor gh, Tensor hPrev) { return RecurrentFunctions.gruGates(gi, gh, hPrev); }
+
+  /** One GRU step, as torch.gru_cell: x [B, I], h [B, H] or null (zeros), weights as {@link #lstmCell} with 3H. */
+  public static Tensor gruCell(Tensor x, Tensor h, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
+    Tensor gi = linear(x, wIh, bIh);
+    Tensor gh;
+    if (h != null) {
+      gh = linear(h, wHh, bHh);
+    } else {
+      gh = Tensor.zeros(x.device(), x.size(0), wHh.size(0));
+      if (bHh != null) gh = gh.add(bHh);
+    }
+    return gruGates(gi, gh, h);
+  }
+
+  /**
+   * One recurrent layer over a whole time-first sequence x [T, B, I]: h_t = act(x_t W_ih^T + b_ih +
+   * h_{t-1} W_hh^T + b_hh), act tanh (or relu). The input projection of all steps is one GEMM;
+   * only the recurrent product stays in the loop; the whole layer is one autograd node.
+   * h0 [B, H] or null; mask [T, B] or null (0 marks padding: the state is carried through).
+   */
+  public static RecurrentOutput rnnLayer(Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh,
+      boolean relu, Tensor mask) {
+    return RecurrentFunctions.layer("rnn", relu ? RecurrentFunctions.RNN_RELU : RecurrentFunctions.RNN_TANH,
+        x, h0, null, wIh, wHh, bIh, bHh, mask);
+  }
+
+  /** {@link #rnnLayer} with the fused LSTM cell: weights [4H, I], [4H, H]; state null or (h0, c0) [B, H]. */
+  public static RecurrentOutput lstmLayer(Tensor x, LstmState state, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh,
+      Tensor mask) {
+    return RecurrentFunctions.layer("lstm", RecurrentFunctions.LSTM, x, state == null ? null : state.h(),
+        state == null ? null : state.c(), wIh, wHh, bIh, bHh, mask);
+  }
+
+  /** {@link #rnnLayer} with the fused GRU cell: weights [3H, I], [3H, H]. */
+  public static RecurrentOutput gruLayer(Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, Tensor mask) {
+    return RecurrentFunctions.layer("gru", RecurrentFunctions.GRU, x, h0, null, wIh, wHh, bIh, bHh, mask);
+  }
+
+  /** Rows of weight [num, dim] at i32 indices [...]: [..., dim]; the gradient is a scatter-add. */
+  public static Tensor embedding(Tensor indices, Tensor weight) { return RecurrentFunctions.embedding(indices, weight); }
+
+  /** Joins tensors of one shape along a new dimension dim. */
+  public static Tensor stack(java.util.List<Tensor> tensors, int dim) { return RecurrentFunctions.stack(tensors, dim); }
+
   // ---------------------------------------------------------------- argument checks
 
   static void checkF32(String op, String arg, Tensor t) {
