@@ -164,6 +164,65 @@ public final class F {
   /** Joins tensors of one shape along a new dimension dim. */
   public static Tensor stack(java.util.List<Tensor> tensors, int dim) { return RecurrentFunctions.stack(tensors, dim); }
 
+  // ---------------------------------------------------------------- convolution, pooling, normalisation
+
+  /**
+   * 2-D convolution, as torch.nn.functional.conv2d: input [N, C, H, W], weight [K, C/groups, R, S],
+   * bias [K] or null, output [N, K, P, Q] with P = (H + 2 padding - dilation (R - 1) - 1) / stride + 1.
+   */
+  public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int stride, int padding) {
+    return conv2d(input, weight, bias, new int[] {stride, stride}, new int[] {padding, padding}, new int[] {1, 1}, 1);
+  }
+
+  /** conv2d with (height, width) pairs for stride, padding and dilation, and channel groups. */
+  public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+    return ConvFunctions.conv2d(input, weight, bias, stride, padding, dilation, groups);
+  }
+
+  /** Max pooling with a square kernel, stride = kernel, no padding. */
+  public static Tensor maxPool2d(Tensor input, int kernel) {
+    return maxPool2d(input, kernel, kernel, 0, false);
+  }
+
+  /** Max pooling [N, C, H, W] to [N, C, P, Q]; padding at most kernel / 2; ceilMode as PyTorch. */
+  public static Tensor maxPool2d(Tensor input, int kernel, int stride, int padding, boolean ceilMode) {
+    return ConvFunctions.maxPool2d(input, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding}, ceilMode);
+  }
+
+  /** Average pooling with a square kernel, stride = kernel, no padding. */
+  public static Tensor avgPool2d(Tensor input, int kernel) {
+    return avgPool2d(input, kernel, kernel, 0, false, true);
+  }
+
+  /** Average pooling; countIncludePad divides by the whole window (padding counted as zeros). */
+  public static Tensor avgPool2d(Tensor input, int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
+    return ConvFunctions.avgPool2d(input, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding},
+        ceilMode, countIncludePad);
+  }
+
+  /** Average pooling to an outH x outW output; H and W must be multiples of it ((1, 1): global average pooling). */
+  public static Tensor adaptiveAvgPool2d(Tensor input, int outH, int outW) {
+    return ConvFunctions.adaptiveAvgPool2d(input, outH, outW);
+  }
+
+  /**
+   * Batch normalisation over input [N, C, ...] per channel: y = (x - mean) / sqrt(var + eps) * weight + bias.
+   * training: batch statistics, and runningMean/runningVar (may be null) move by momentum toward
+   * them (unbiased variance); evaluation: the running statistics. weight and bias may be null.
+   */
+  public static Tensor batchNorm(Tensor input, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+      boolean training, float momentum, float eps) {
+    return ConvFunctions.batchNorm(input, runningMean, runningVar, weight, bias, training, momentum, eps);
+  }
+
+  /**
+   * Inverted dropout: in training each element is zeroed with probability p and the rest scaled by
+   * 1 / (1 - p) (the mask is drawn from gen); in evaluation (or p = 0) the input itself is returned.
+   */
+  public static Tensor dropout(Tensor input, float p, boolean training, Generator gen) {
+    return ConvFunctions.dropout(input, p, training, gen);
+  }
+
   // ---------------------------------------------------------------- argument checks
 
   static void checkF32(String op, String arg, Tensor t) {

@@ -17,6 +17,7 @@ import java.util.Map;
 public abstract class Module implements AutoCloseable {
   private final Map<String, Tensor> parameters = new LinkedHashMap<>();
   private final Map<String, Module> children = new LinkedHashMap<>();
+  private final Map<String, Tensor> buffers = new LinkedHashMap<>();
   private boolean training = true;
 
   public abstract Tensor forward(Tensor input);
@@ -28,6 +29,20 @@ public abstract class Module implements AutoCloseable {
     }
     value.keep().requiresGrad(true);
     parameters.put(name, value);
+    return value;
+  }
+
+  /**
+   * Registers a buffer: state that is not trained by gradients (BatchNorm's running statistics).
+   * It is kept, saved and loaded with the parameters ({@link #stateDict}), but is not among
+   * {@link #parameters()}.
+   */
+  protected final Tensor registerBuffer(String name, Tensor value) {
+    if (parameters.containsKey(name) || children.containsKey(name) || buffers.containsKey(name)) {
+      throw new IllegalArgumentException("registerBuffer: name '" + name + "' is already used in " + getClass().getSimpleName());
+    }
+    value.keep();
+    buffers.put(name, value);
     return value;
   }
 
@@ -52,11 +67,18 @@ public abstract class Module implements AutoCloseable {
   }
 
   /**
-   * The tensors that make up the module's state, by dotted path: its parameters (Nerve modules
-   * have no other buffers). The tensors themselves, not copies.
+   * The tensors that make up the module's state, by dotted path: its parameters, then its buffers
+   * (running statistics). The tensors themselves, not copies.
    */
   public final Map<String, Tensor> stateDict() {
-    return namedParameters();
+    Map<String, Tensor> out = namedParameters();
+    collectBuffers("", out);
+    return out;
+  }
+
+  private void collectBuffers(String prefix, Map<String, Tensor> out) {
+    buffers.forEach((k, v) -> out.put(prefix + k, v));
+    children.forEach((k, m) -> m.collectBuffers(prefix + k + ".", out));
   }
 
   /**
@@ -123,5 +145,6 @@ public abstract class Module implements AutoCloseable {
   public void close() {
     for (Module m : children.values()) m.close();
     for (Tensor t : parameters.values()) t.close();
+    for (Tensor t : buffers.values()) t.close();
   }
 }

@@ -1,0 +1,87 @@
+package dev.nerve.nn;
+
+import dev.nerve.DType;
+import dev.nerve.Device;
+import dev.nerve.F;
+import dev.nerve.Grad;
+import dev.nerve.Tensor;
+
+/**
+ * Batch normalisation per channel of [N, C, H, W] (also [N, C]):
+ * y = (x - mean) / sqrt(var + eps) * weight + bias.
+ *
+ * <p>In training mode mean and var are the batch's (over N, H, W) and the running statistics
+ * (buffers runningMean, runningVar, saved in checkpoints) move toward them:
+ * running = (1 - momentum) running + momentum batch (unbiased variance). In evaluation mode the
+ * running statistics are used. Initialisation: weight 1, bias 0, running mean 0, running var 1.
+ */
+public final class BatchNorm2d extends Module {
+  private final long channels;
+  private final float eps;
+  private final float momentum;
+  private final Tensor weight;
+  private final Tensor bias;
+  private final Tensor runningMean;
+  private final Tensor runningVar;
+
+  public BatchNorm2d(long channels) {
+    this(channels, 1e-5f, 0.1f, Device.defaultDevice());
+  }
+
+  public BatchNorm2d(long channels, float eps, float momentum, Device device) {
+    if (channels <= 0) throw new IllegalArgumentException("BatchNorm2d: channels must be positive, got " + channels);
+    if (!(eps > 0)) throw new IllegalArgumentException("BatchNorm2d: eps must be positive, got " + eps);
+    if (!(momentum >= 0 && momentum <= 1)) throw new IllegalArgumentException("BatchNorm2d: momentum must be in [0, 1], got " + momentum);
+    this.channels = channels;
+    this.eps = eps;
+    this.momentum = momentum;
+    this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, channels));
+    this.bias = registerParameter("bias", Tensor.empty(device, DType.F32, channels));
+    this.runningMean = registerBuffer("runningMean", Tensor.empty(device, DType.F32, channels));
+    this.runningVar = registerBuffer("runningVar", Tensor.empty(device, DType.F32, channels));
+    resetParameters();
+  }
+
+  public void resetParameters() {
+    try (Grad g = Grad.off()) {
+      weight.fill(1f);
+      bias.fill(0f);
+      runningMean.fill(0f);
+      runningVar.fill(1f);
+    }
+  }
+
+  public Tensor weight() {
+    return weight;
+  }
+
+  public Tensor bias() {
+    return bias;
+  }
+
+  public Tensor runningMean() {
+    return runningMean;
+  }
+
+  public Tensor runningVar() {
+    return runningVar;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    if (x != null && !x.isClosed() && (x.dim() < 2 || x.size(1) != channels)) {
+      throw new IllegalArgumentException("BatchNorm2d: input has " + (x.dim() < 2 ? 0 : x.size(1)) + " channels but the layer has "
+          + channels + " (input " + java.util.Arrays.toString(x.shape()) + ")");
+    }
+    if (isTraining() && x != null && !x.isClosed() && x.dim() >= 2 && x.numel() / Math.max(1, x.size(1)) <= 1) {
+      throw new IllegalStateException("BatchNorm2d: training mode needs more than one value per channel, got input "
+          + java.util.Arrays.toString(x.shape()) + "; call eval() to normalise single examples with the running statistics");
+    }
+    return F.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps);
+  }
+
+  @Override
+  public String toString() {
+    return "BatchNorm2d(" + channels + ")";
+  }
+}
