@@ -340,6 +340,12 @@ GpuBackend make_table() {
   t.sgd_step_f32 = sgd_step_f32;
   t.rmsprop_step_f32 = rmsprop_step_f32;
   t.adam_step_f32 = adam_step_f32;
+  t.lstm_cell_forward_f32 = lstm_cell_forward_f32;
+  t.lstm_cell_backward_f32 = lstm_cell_backward_f32;
+  t.gru_cell_forward_f32 = gru_cell_forward_f32;
+  t.gru_cell_backward_f32 = gru_cell_backward_f32;
+  t.gather_rows_f32 = gather_rows_f32;
+  t.scatter_add_rows_f32 = scatter_add_rows_f32;
   return t;
 }
 

@@ -177,5 +177,24 @@ nv_status adam_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, float*
                         float** m, float** v, float lr, float beta1, float beta2, float eps,
                         float weight_decay, bool decoupled, int64_t step);
 
+// rnn.cu
+nv_status lstm_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* gx,
+                                const float* gh, const float* c_prev, float* h, float* c,
+                                float* saved);
+nv_status lstm_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* saved,
+                                 const float* c_prev, const float* c, const float* dh,
+                                 const float* dc, float* dgates, float* dc_prev);
+nv_status gru_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* gi,
+                               const float* gh, const float* h_prev, float* h, float* saved);
+nv_status gru_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* saved,
+                                const float* h_prev, const float* dh, float* dgi, float* dgh,
+                                float* dh_prev);
+
+// index.cu
+nv_status gather_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim, const float* table,
+                          const int32_t* idx, float* out);
+nv_status scatter_add_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim,
+                               const float* src, const int32_t* idx, float* table);
+
 }  // namespace NV_CUDA_NS
 }  // namespace nv
