@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /** {@code nerve train dqn-cartpole}. */
 @Command(name = "dqn-cartpole", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Deep Q-learning balances a pole on a cart (replay, target network, Huber loss, eps-greedy).")
+    description = "Deep Q-learning balances a pole on a cart (CartPole-v1).")
 final class DqnCommand extends ModelCommand {
   @Override
   Map<String, String> defaults() {

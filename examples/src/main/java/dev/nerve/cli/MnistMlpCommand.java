@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code nerve train mnist-mlp}. */
 @Command(name = "mnist-mlp", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "A 784-512-256-10 ReLU MLP on MNIST digits (cross-entropy, SGD with momentum).")
+    description = "A 784-512-256-10 ReLU MLP on MNIST digits (SGD, momentum).")
 final class MnistMlpCommand extends ModelCommand {
   @Option(names = "--shift", paramLabel = "PX", description = "Augmentation: move each training image by up to PX"
       + " pixels in x and y, drawn afresh each epoch; 0 = off (default: ${DEFAULT-VALUE}).")

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 
 /** {@code nerve train perceptron}. */
 @Command(name = "perceptron", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Rosenblatt's perceptron rule on AND, OR (learned) and XOR (not linearly separable).")
+    description = "Rosenblatt's rule learns AND and OR, and cannot learn XOR.")
 final class PerceptronCommand extends ModelCommand {
   @Override
   Map<String, String> defaults() {

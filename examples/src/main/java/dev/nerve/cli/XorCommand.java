@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** {@code nerve train xor}. */
 @Command(name = "xor", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "A 2-8-1 tanh MLP learns XOR (BCE with logits, Adam) and prints its predictions.")
+    description = "A 2-8-1 tanh MLP learns XOR (BCE with logits, Adam).")
 final class XorCommand extends ModelCommand {
   @Option(names = "--hidden", paramLabel = "N", description = "Hidden units (default: ${DEFAULT-VALUE}).")
   int hidden;

@@ -38,7 +38,7 @@ class MainTest {
 
   @Test
   void unknownModelIsNamedWithTheChoices() {
-    assertUsageError(run("train", "resnet"), "unknown model 'resnet'; choose one of: perceptron, xor, mnist-mlp, dqn-cartpole");
+    assertUsageError(run("train", "resnet"), "unknown model 'resnet'; choose one of: perceptron, xor, mnist-mlp, dqn-cartpole, gan");
   }
 
   @Test
@@ -82,8 +82,12 @@ class MainTest {
   void trainHelpListsEachModelWithOneLine() {
     Run r = run("train", "--help");
     assertEquals(0, r.code());
-    for (String model : new String[] {"perceptron", "xor", "mnist-mlp", "dqn-cartpole"}) {
+    for (String model : new String[] {"perceptron", "xor", "mnist-mlp", "dqn-cartpole", "gan"}) {
       assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith(model + " ")), () -> model + " missing:\n" + r.out());
+    }
+    String models = r.out().substring(r.out().indexOf("Models:") + 7, r.out().indexOf("Run 'nerve train")).strip();
+    for (String line : models.lines().toList()) {
+      assertTrue(line.matches(" {0,2}[a-z0-9-]+ +\\S.*"), () -> "each model must take one line (shorten the description):\n" + models);
     }
   }
 
