@@ -30,7 +30,7 @@ class GanTest {
       return;
     }
     StringWriter log = new StringWriter();
-    Gan.Config c = new Gan.Config(mnist, 1, 128, 5e-4f, 0, Device.cpu(1), 1);
+    Gan.Config c = new Gan.Config(mnist, 1, 128, 5e-4f, 0, Device.cpu(1), 2);
     Gan.Result r = Gan.train(c, new PrintWriter(log), false, RunOutput.create(tmp, "gan"), null);
     System.out.println("GanTest: judge " + r.judgeAccuracy() + ", D loss " + r.dLoss() + ", G loss " + r.gLoss()
         + ", confident " + r.verdict().confident());
@@ -43,7 +43,7 @@ class GanTest {
       assertTrue(Files.size(tmp.resolve(f)) > 100, f);
     }
     StringWriter log2 = new StringWriter();
-    Gan.train(new Gan.Config(mnist, 2, 128, 5e-4f, 0, Device.cpu(1), 1), new PrintWriter(log2), false,
+    Gan.train(new Gan.Config(mnist, 2, 128, 5e-4f, 0, Device.cpu(1), 2), new PrintWriter(log2), false,
         RunOutput.create(tmp, "gan"), tmp);
     assertTrue(log2.toString().contains("resumed from " + tmp + " after epoch 1"), log2.toString());
     assertTrue(log2.toString().contains("epoch 2/2"), log2.toString());
