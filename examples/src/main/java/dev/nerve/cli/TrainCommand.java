@@ -10,7 +10,8 @@ import picocli.CommandLine.ParameterException;
     synopsisSubcommandLabel = "<model>",
     commandListHeading = "%nModels:%n",
     footer = {"", "Run 'nerve train <model> --help' for a model's options and their defaults."},
-    subcommands = {PerceptronCommand.class, XorCommand.class, MnistMlpCommand.class, DqnCommand.class, GanCommand.class})
+    subcommands = {PerceptronCommand.class, XorCommand.class, MnistMlpCommand.class, DqnCommand.class, GanCommand.class,
+        CharLstmCommand.class, AddingProblemCommand.class, Seq2SeqCommand.class})
 final class TrainCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
