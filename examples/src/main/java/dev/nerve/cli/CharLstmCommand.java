@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /** {@code nerve train char-lstm}. */
 @Command(name = "char-lstm", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Character-level LSTM language model trained with truncated BPTT; prints validation bits per"
-        + " character each epoch and samples text at the end.")
+    description = {"Character-level LSTM language model (truncated BPTT).",
+        "Prints validation bits per character each epoch and samples text at the end."})
 final class CharLstmCommand extends ModelCommand {
   @Option(names = "--text", paramLabel = "FILE", description = "UTF-8 text to learn. Default: the GPL-3, Apache-2.0"
       + " and Artistic licence texts under /usr/share/common-licenses.")

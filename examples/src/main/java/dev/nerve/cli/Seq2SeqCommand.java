@@ -7,8 +7,9 @@ import picocli.CommandLine.Option;
 
 /** {@code nerve train seq2seq}. */
 @Command(name = "seq2seq", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Encoder-decoder with Bahdanau attention that rewrites human dates (\"wednesday nov 25 2026\","
-        + " \"11/25/26\", ...) as ISO dates; exact match on held-out dates and attention-weight PNGs in --out.")
+    description = {"Seq2seq with Bahdanau attention: human dates to ISO.",
+        "Rewrites dates such as \"wednesday nov 25 2026\" or \"11/25/26\" as 2026-11-25; exact match on held-out dates"
+            + " and attention-weight PNGs in --out."})
 final class Seq2SeqCommand extends ModelCommand {
   @Option(names = "--hidden", paramLabel = "N", description = "Encoder and decoder LSTM units (default: ${DEFAULT-VALUE}).")
   int hidden;

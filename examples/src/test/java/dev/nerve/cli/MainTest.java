@@ -38,7 +38,7 @@ class MainTest {
 
   @Test
   void unknownModelIsNamedWithTheChoices() {
-    assertUsageError(run("train", "resnet"), "unknown model 'resnet'; choose one of: perceptron, xor, mnist-mlp, dqn-cartpole, gan");
+    assertUsageError(run("train", "resnet"), "unknown model 'resnet'; choose one of: perceptron, xor, mnist-mlp, dqn-cartpole, gan, char-lstm, adding-problem, seq2seq");
   }
 
   @Test
@@ -82,7 +82,7 @@ class MainTest {
   void trainHelpListsEachModelWithOneLine() {
     Run r = run("train", "--help");
     assertEquals(0, r.code());
-    for (String model : new String[] {"perceptron", "xor", "mnist-mlp", "dqn-cartpole", "gan"}) {
+    for (String model : new String[] {"perceptron", "xor", "mnist-mlp", "dqn-cartpole", "gan", "char-lstm", "adding-problem", "seq2seq"}) {
       assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith(model + " ")), () -> model + " missing:\n" + r.out());
     }
     String models = r.out().substring(r.out().indexOf("Models:") + 7, r.out().indexOf("Run 'nerve train")).strip();
