@@ -346,6 +346,17 @@ GpuBackend make_table() {
   t.gru_cell_backward_f32 = gru_cell_backward_f32;
   t.gather_rows_f32 = gather_rows_f32;
   t.scatter_add_rows_f32 = scatter_add_rows_f32;
+  t.conv2d_forward_f32 = conv2d_forward_f32;
+  t.conv2d_backward_data_f32 = conv2d_backward_data_f32;
+  t.conv2d_backward_filter_f32 = conv2d_backward_filter_f32;
+  t.max_pool2d_forward_f32 = max_pool2d_forward_f32;
+  t.max_pool2d_backward_f32 = max_pool2d_backward_f32;
+  t.avg_pool2d_forward_f32 = avg_pool2d_forward_f32;
+  t.avg_pool2d_backward_f32 = avg_pool2d_backward_f32;
+  t.batch_norm_forward_f32 = batch_norm_forward_f32;
+  t.batch_norm_backward_f32 = batch_norm_backward_f32;
+  t.dropout_forward_f32 = dropout_forward_f32;
+  t.dropout_backward_f32 = dropout_backward_f32;
   return t;
 }
 

@@ -196,5 +196,31 @@ nv_status gather_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim, con
 nv_status scatter_add_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim,
                                const float* src, const int32_t* idx, float* table);
 
+// conv.cu
+nv_status conv2d_forward_f32(nv_ctx* ctx, const ConvShape& s, const float* x, const float* w,
+                             const float* bias, float* y);
+nv_status conv2d_backward_data_f32(nv_ctx* ctx, const ConvShape& s, const float* dy,
+                                   const float* w, float* dx);
+nv_status conv2d_backward_filter_f32(nv_ctx* ctx, const ConvShape& s, const float* x,
+                                     const float* dy, float* dw, float* dbias);
+nv_status max_pool2d_forward_f32(nv_ctx* ctx, const PoolShape& s, const float* x, float* y,
+                                 int32_t* argmax);
+nv_status max_pool2d_backward_f32(nv_ctx* ctx, const PoolShape& s, const float* dy,
+                                  const int32_t* argmax, float* dx);
+nv_status avg_pool2d_forward_f32(nv_ctx* ctx, const PoolShape& s, const float* x, float* y);
+nv_status avg_pool2d_backward_f32(nv_ctx* ctx, const PoolShape& s, const float* dy, float* dx);
+nv_status batch_norm_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW, const float* x,
+                                 const float* gamma, const float* beta, float* running_mean,
+                                 float* running_var, float momentum, float eps, bool training,
+                                 float* y, float* save_mean, float* save_invstd);
+nv_status batch_norm_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW, const float* x,
+                                  const float* dy, const float* gamma, const float* save_mean,
+                                  const float* save_invstd, bool training, float* dx,
+                                  float* dgamma, float* dbeta);
+nv_status dropout_forward_f32(nv_ctx* ctx, int64_t n, float p, uint64_t seed, uint64_t offset,
+                              const float* x, float* y, float* mask);
+nv_status dropout_backward_f32(nv_ctx* ctx, int64_t n, const float* dy, const float* mask,
+                               float* dx);
+
 }  // namespace NV_CUDA_NS
 }  // namespace nv

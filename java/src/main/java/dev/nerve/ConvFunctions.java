@@ -103,6 +103,66 @@ final class ConvFunctions {
     }, x, w, b);
   }
 
+
+  // ---------------------------------------------------------------- transposed convolution
+
+  /**
+   * The adjoint of conv2d in x: weight [C_in, C_out, R, S] (PyTorch's layout), output
+   * H = (P - 1) stride - 2 padding + R + outputPadding. Forward is conv2d's backward-data, its
+   * gradient in x is conv2d's forward and in the weight conv2d's backward-filter.
+   */
+  static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, int stride, int padding, int outputPadding) {
+    final String op = "convTranspose2d";
+    check4d(op, "input", x, "[N, C_in, H, W]");
+    check4d(op, "weight", w, "[C_in, C_out, R, S]");
+    F.checkSameDevice(op, x, w);
+    String shapes = " (input " + Shapes.str(x.shape()) + ", weight " + Shapes.str(w.shape()) + ")";
+    if (stride < 1 || padding < 0 || outputPadding < 0 || outputPadding >= stride) {
+      throw new IllegalArgumentException(op + ": need stride >= 1, padding >= 0 and 0 <= outputPadding < stride, got stride "
+          + stride + ", padding " + padding + ", outputPadding " + outputPadding);
+    }
+    if (x.size(1) != w.size(0)) {
+      throw new IllegalArgumentException(op + ": input has " + x.size(1) + " channels but weight expects " + w.size(0) + shapes);
+    }
+    long cOut = w.size(1);
+    if (b != null) {
+      F.checkF32(op, "bias", b);
+      if (b.dim() != 1 || b.size(0) != cOut) {
+        throw new IllegalArgumentException(op + ": bias must be [" + cOut + "], got " + Shapes.str(b.shape()) + shapes);
+      }
+    }
+    long h = (x.size(2) - 1) * stride - 2L * padding + w.size(2) + outputPadding;
+    long wd = (x.size(3) - 1) * stride - 2L * padding + w.size(3) + outputPadding;
+    if (h < 1 || wd < 1 || x.size(2) == 0 || x.size(3) == 0) {
+      throw new IllegalArgumentException(op + ": the output would be empty (" + h + "x" + wd + ")" + shapes);
+    }
+    final long[] geom = {stride, stride, padding, padding, 1, 1};
+    Tensor xc = PointwiseFunctions.dense(x);
+    Tensor wc = PointwiseFunctions.dense(w);
+    final long[] outShape = {x.size(0), cOut, h, wd};
+    Tensor y = Tensor.empty(x.device(), DType.F32, outShape);
+    // As a convolution from y's shape [N, C_out, h, wd] to x's [N, C_in, P, Q] with weight w.
+    Convolutions.conv2dBackwardData(xc, wc, geom, 1, y);
+    Tensor core = !Autograd.needsGrad(x, w) ? y : Autograd.record(y, op, g -> {
+      Tensor gc = PointwiseFunctions.dense(g);
+      Tensor dx = null;
+      if (x.requiresGrad()) {
+        dx = Tensor.empty(x.device(), DType.F32, x.shape());
+        Convolutions.conv2dForward(gc, wc, null, geom, 1, dx);
+      }
+      Tensor dw = null;
+      if (w.requiresGrad()) {
+        dw = Tensor.empty(w.device(), DType.F32, w.shape());
+        Convolutions.conv2dBackwardFilter(gc, xc, geom, 1, dw, null);
+      }
+      if (gc != g) gc.close();
+      return new Tensor[] {dx, dw};
+    }, x, w);
+    if (b == null) return core;
+    // The bias through the broadcasting add, which has its own gradient.
+    return core.add(b.reshape(1, cOut, 1, 1));
+  }
+
   // ---------------------------------------------------------------- pooling
 
   /** {kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w} after the checks. */

@@ -179,6 +179,15 @@ public final class F {
     return ConvFunctions.conv2d(input, weight, bias, stride, padding, dilation, groups);
   }
 
+  /**
+   * Transposed convolution, as torch.nn.functional.conv_transpose2d (groups 1, dilation 1): input
+   * [N, C_in, H, W], weight [C_in, C_out, R, S], bias [C_out] or null, output
+   * [N, C_out, (H - 1) stride - 2 padding + R + outputPadding, ...]. The gradient of conv2d in its input.
+   */
+  public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, int stride, int padding, int outputPadding) {
+    return ConvFunctions.convTranspose2d(input, weight, bias, stride, padding, outputPadding);
+  }
+
   /** Max pooling with a square kernel, stride = kernel, no padding. */
   public static Tensor maxPool2d(Tensor input, int kernel) {
     return maxPool2d(input, kernel, kernel, 0, false);

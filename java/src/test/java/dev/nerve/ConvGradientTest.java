@@ -48,6 +48,23 @@ class ConvGradientTest {
   }
 
   @Test
+  void convTranspose2dGradientsAndAdjoint() {
+    Tensor x = param(-1, 1, 2, 3, 4, 3);
+    Tensor w = param(-1, 1, 3, 2, 4, 4);
+    Tensor b = param(-1, 1, 2);
+    GradCheck.check("convTranspose2d s2 p1", in -> F.convTranspose2d(in[0], in[1], in[2], 2, 1, 0), x, w, b);
+    GradCheck.check("convTranspose2d s3 out-pad 1", in -> F.convTranspose2d(in[0], in[1], null, 3, 0, 1), x, w);
+    assertArrayEquals(new long[] {2, 2, 8, 6}, F.convTranspose2d(x, w, b, 2, 1, 0).shape());
+    // <conv(u, w), v> == <u, convTranspose(v, w)>
+    try (Grad g = Grad.off()) {
+      Tensor u = Tensor.rand(cpu, gen, -1, 1, 2, 2, 8, 6);
+      Tensor v = F.conv2d(u, w, null, 2, 1);
+      Tensor t = F.convTranspose2d(v, w, null, 2, 1, 0);
+      assertEquals(v.mul(v).sum().item(), u.mul(t).sum().item(), 1e-3);
+    }
+  }
+
+  @Test
   void conv2dForwardByHand() {
     // 3x3 input, 2x2 all-ones filter: sums of each 2x2 window, plus the bias.
     Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 1, 3, 3);

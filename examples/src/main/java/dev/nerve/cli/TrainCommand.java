@@ -11,7 +11,7 @@ import picocli.CommandLine.ParameterException;
     commandListHeading = "%nModels:%n",
     footer = {"", "Run 'nerve train <model> --help' for a model's options and their defaults."},
     subcommands = {PerceptronCommand.class, XorCommand.class, MnistMlpCommand.class, DqnCommand.class, GanCommand.class,
-        CharLstmCommand.class, AddingProblemCommand.class, Seq2SeqCommand.class})
+        CharLstmCommand.class, AddingProblemCommand.class, Seq2SeqCommand.class, MnistCnnCommand.class, ResNetCommand.class, AutoencoderCommand.class})
 final class TrainCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,185 @@
+package dev.nerve.examples;
+
+import dev.nerve.DType;
+import dev.nerve.Device;
+import dev.nerve.F;
+import dev.nerve.Generator;
+import dev.nerve.Grad;
+import dev.nerve.Scope;
+import dev.nerve.Tensor;
+import dev.nerve.data.ArrayDataset;
+import dev.nerve.data.DataLoader;
+import dev.nerve.data.Dataset;
+import dev.nerve.data.Mnist;
+import dev.nerve.data.MnistSplit;
+import dev.nerve.io.Checkpoint;
+import dev.nerve.nn.AdaptiveAvgPool2d;
+import dev.nerve.nn.BatchNorm2d;
+import dev.nerve.nn.Conv2d;
+import dev.nerve.nn.Dropout;
+import dev.nerve.nn.Flatten;
+import dev.nerve.nn.Linear;
+import dev.nerve.nn.MaxPool2d;
+import dev.nerve.nn.Module;
+import dev.nerve.nn.ReLU;
+import dev.nerve.nn.ResidualBlock;
+import dev.nerve.nn.Sequential;
+import dev.nerve.optim.Optimizer;
+import dev.nerve.optim.SGD;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Convolutional classifiers of MNIST digits, trained the same way (SGD with momentum and weight
+ * decay, cosine learning rate, random shifts of the training images):
+ *
+ * <pre>
+ * lenet:  x [B, 1, 28, 28] -> Conv 5x5 20 -> ReLU -> MaxPool 2 -> Conv 5x5 50 -> ReLU -> MaxPool 2
+ *         -> Flatten [B, 800] -> Linear 500 -> ReLU -> Dropout 0.3 -> Linear 10
+ * resnet: x -> Conv 3x3 16 -> BatchNorm -> ReLU -> ResidualBlock 16 -> ResidualBlock 32 (stride 2,
+ *         projection) -> ResidualBlock 64 (stride 2, projection) -> global average pool -> Linear 10
+ * </pre>
+ */
+public final class MnistCnn {
+  /** Which network. */
+  public enum Kind { LENET, RESNET }
+
+  public record Config(Kind kind, Mnist data, int epochs, int batchSize, float lr, int shift, long seed, Device device) {}
+
+  public record Result(double testAccuracy, int testSize, double secondsPerEpoch, double examplesPerSecond,
+      double trainLoss) {}
+
+  public static final float MOMENTUM = 0.9f;
+  public static final float WEIGHT_DECAY = 5e-4f;
+  /** The mark both networks must reach on the 2,000 held-out digits. */
+  public static final double TARGET = 0.985;
+
+  private MnistCnn() {}
+
+  public static Sequential lenet(Device device, Generator gen) {
+    return new Sequential(
+        new Conv2d(1, 20, 5, 1, 0, 1, 1, true, device, gen), new ReLU(), new MaxPool2d(2),
+        new Conv2d(20, 50, 5, 1, 0, 1, 1, true, device, gen), new ReLU(), new MaxPool2d(2),
+        new Flatten(),
+        new Linear(800, 500, true, device, gen), new ReLU(), new Dropout(0.3f, gen),
+        new Linear(500, 10, true, device, gen));
+  }
+
+  public static Sequential resnet(Device device, Generator gen) {
+    return new Sequential(
+        new Conv2d(1, 16, 3, 1, 1, 1, 1, false, device, gen), new BatchNorm2d(16, 1e-5f, 0.1f, device), new ReLU(),
+        new ResidualBlock(16, 16, 1, device, gen),
+        new ResidualBlock(16, 32, 2, device, gen),
+        new ResidualBlock(32, 64, 2, device, gen),
+        new AdaptiveAvgPool2d(1, 1), new Flatten(),
+        new Linear(64, 10, true, device, gen));
+  }
+
+  static String name(Kind kind) {
+    return kind == Kind.LENET ? "mnist-cnn" : "resnet";
+  }
+
+  public static Result train(Config c, PrintWriter out, boolean interactive, RunOutput output, Path resume)
+      throws IOException {
+    MnistSplit train = c.data().train();
+    MnistSplit test = c.data().test();
+    String name = name(c.kind());
+    out.println("data: " + c.data().source());
+    Generator gen = new Generator(c.seed());
+    try (Sequential model = c.kind() == Kind.LENET ? lenet(c.device(), gen) : resnet(c.device(), gen);
+        SGD optimizer = new SGD(model.parameters(), c.lr(), MOMENTUM, 0f, WEIGHT_DECAY, true)) {
+      out.printf(Locale.ROOT, "model: %s, %,d parameters%n", model, model.parameterCount());
+      out.printf(Locale.ROOT, "SGD lr %s (cosine to 0), Nesterov momentum %s, weight decay %s, batch %d, %d epochs, %s, seed %d, %s%n",
+          c.lr(), MOMENTUM, WEIGHT_DECAY, c.batchSize(), c.epochs(),
+          c.shift() > 0 ? "training images shifted by up to " + c.shift() + " px" : "no augmentation",
+          c.seed(), c.device().name().equals("cpu") ? "cpu (" + c.device().threads() + " threads)" : c.device());
+      Dataset images = c.shift() > 0 ? new ShiftedImages(train, c.shift(), c.seed()) : ArrayDataset.of(train);
+      DataLoader loader = new DataLoader(images, c.batchSize(), true, c.seed(), false, c.device());
+      double trainSeconds = 0;
+      long trainExamples = 0;
+      double accuracy = 0;
+      double lastLoss = Double.NaN;
+      int start = 1;
+      Map<String, Optimizer> optimizers = Map.of(Checkpoint.OPTIMIZER, optimizer);
+      if (resume != null) {
+        start = RunOutput.epochOf(output.resume(resume, model, optimizers)) + 1;
+        for (int e = 1; e < start; e++) loader.iterator();
+        out.printf(Locale.ROOT, "resumed from %s after epoch %d%n", resume, start - 1);
+      }
+      for (int epoch = start; epoch <= c.epochs(); epoch++) {
+        optimizer.setLr(MnistMlp.cosine(c.lr(), epoch - 1, c.epochs()));
+        model.train();
+        String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, c.epochs());
+        double loss;
+        double seconds;
+        double rate;
+        try (EpochProgress progress = new EpochProgress(label, train.size(), interactive)) {
+          for (DataLoader.Batch batch : loader) {
+            if (batch.size() < 2) {
+              batch.close(); // batch norm needs two examples
+              continue;
+            }
+            try (batch; Scope s = Scope.open()) {
+              optimizer.zeroGrad();
+              Tensor l = F.crossEntropy(model.forward(images(batch.x())), batch.y());
+              l.backward();
+              optimizer.step();
+              progress.step(batch.size(), l.item());
+            }
+          }
+          loss = progress.meanLoss();
+          seconds = progress.seconds();
+          rate = progress.examplesPerSecond();
+          trainExamples += progress.examples();
+        }
+        trainSeconds += seconds;
+        accuracy = evaluate(model, test, c.device());
+        out.printf(Locale.ROOT, "%s  train loss %.4f  test accuracy %6.2f%%  %.2f s  %,.0f examples/s%n", label, loss,
+            100 * accuracy, seconds, rate);
+        out.flush();
+        lastLoss = loss;
+        output.record("train loss", loss);
+        output.record("test accuracy", accuracy);
+        output.checkpoint(model, optimizers, epoch, accuracy, Map.of("seed", Long.toString(c.seed())));
+      }
+      int trained = Math.max(1, c.epochs() - start + 1);
+      if (start > c.epochs()) accuracy = evaluate(model, test, c.device());
+      Result r = new Result(accuracy, test.size(), trainSeconds / trained, trainExamples / Math.max(1e-9, trainSeconds),
+          lastLoss);
+      out.printf(Locale.ROOT, "test accuracy: %.2f%% on %,d held-out digits (%.2f s per epoch, %,.0f examples/s)%s%n",
+          100 * r.testAccuracy(), r.testSize(), r.secondsPerEpoch(), r.examplesPerSecond(),
+          r.testAccuracy() < TARGET ? String.format(Locale.ROOT, "; BELOW the %.1f%% target", 100 * TARGET) : "");
+      Path lossPlot = output.plot("loss.png", name + ": training loss", "epoch", "cross-entropy", "train loss");
+      Path acc = output.plot("accuracy.png", name + ": accuracy on the held-out digits", "epoch", "accuracy",
+          "test accuracy");
+      if (lossPlot != null) out.println("wrote " + lossPlot + ", " + acc + " and the checkpoints in " + output.dir());
+      out.flush();
+      return r;
+    }
+  }
+
+  /** [B, 784] rows of pixels as [B, 1, 28, 28] images. */
+  static Tensor images(Tensor x) {
+    return x.reshape(x.size(0), 1, 28, 28);
+  }
+
+  /** Fraction of the split's images whose arg-max logit is the label, in evaluation mode. */
+  public static double evaluate(Module model, MnistSplit split, Device device) {
+    model.eval();
+    DataLoader loader = new DataLoader(ArrayDataset.of(split), 500, false, 0, false, device);
+    long right = 0;
+    try (Grad g = Grad.off()) {
+      for (DataLoader.Batch batch : loader) {
+        try (batch; Scope s = Scope.open()) {
+          Tensor predicted = model.forward(images(batch.x())).argmax(1).toType(DType.F32);
+          right += (long) predicted.eq(batch.y().toType(DType.F32)).sum().item();
+        }
+      }
+    }
+    model.train();
+    return (double) right / split.size();
+  }
+}

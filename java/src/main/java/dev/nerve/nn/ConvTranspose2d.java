@@ -1,0 +1,75 @@
+package dev.nerve.nn;
+
+import dev.nerve.DType;
+import dev.nerve.Device;
+import dev.nerve.F;
+import dev.nerve.Generator;
+import dev.nerve.Grad;
+import dev.nerve.Tensor;
+
+/**
+ * Transposed 2-D convolution (the adjoint of {@link Conv2d} in its input), the upsampling layer of
+ * decoders: a stride-2 kernel-4 padding-1 layer doubles H and W.
+ *
+ * <p>Shapes: input [N, in, H, W], weight [in, out, k, k], bias [out], output
+ * [N, out, (H - 1) stride - 2 padding + k + outputPadding, ...].
+ *
+ * <p>Initialisation: Kaiming uniform with fan_in = out k k (the fan of the equivalent convolution
+ * seen from the output), bias U(±1/sqrt(fan_in)).
+ */
+public final class ConvTranspose2d extends Module {
+  private final long in;
+  private final long out;
+  private final int kernel;
+  private final int stride;
+  private final int padding;
+  private final int outputPadding;
+  private final Tensor weight;
+  private final Tensor bias;
+
+  public ConvTranspose2d(long in, long out, int kernel, int stride, int padding) {
+    this(in, out, kernel, stride, padding, 0, Device.defaultDevice(), Generator.global());
+  }
+
+  public ConvTranspose2d(long in, long out, int kernel, int stride, int padding, int outputPadding, Device device,
+      Generator gen) {
+    if (in <= 0 || out <= 0 || kernel <= 0 || stride <= 0 || padding < 0 || outputPadding < 0 || outputPadding >= stride) {
+      throw new IllegalArgumentException("ConvTranspose2d: invalid configuration in=" + in + ", out=" + out + ", kernel="
+          + kernel + ", stride=" + stride + ", padding=" + padding + ", outputPadding=" + outputPadding);
+    }
+    this.in = in;
+    this.out = out;
+    this.kernel = kernel;
+    this.stride = stride;
+    this.padding = padding;
+    this.outputPadding = outputPadding;
+    this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, in, out, kernel, kernel));
+    this.bias = registerParameter("bias", Tensor.empty(device, DType.F32, out));
+    resetParameters(gen);
+  }
+
+  public void resetParameters(Generator gen) {
+    double fanIn = (double) out * kernel * kernel;
+    try (Grad g = Grad.off()) {
+      float w = (float) Math.sqrt(6.0 / fanIn);
+      weight.fillUniform(gen, -w, w);
+      float b = (float) (1.0 / Math.sqrt(fanIn));
+      bias.fillUniform(gen, -b, b);
+    }
+  }
+
+  public Tensor weight() {
+    return weight;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    return F.convTranspose2d(x, weight, bias, stride, padding, outputPadding);
+  }
+
+  @Override
+  public String toString() {
+    return "ConvTranspose2d(" + in + " -> " + out + ", " + kernel + "x" + kernel + ", stride " + stride
+        + (padding != 0 ? ", padding " + padding : "") + ")";
+  }
+}
