@@ -8,8 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code nerve train autoencoder}: convolutional autoencoder of MNIST digits. */
 @Command(name = "autoencoder", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "A convolutional autoencoder of MNIST digits (conv encoder -> small code -> transposed-conv decoder);"
-        + " writes reconstructions.png.")
+    description = "A convolutional autoencoder of MNIST digits (32-number code).")
 final class AutoencoderCommand extends ModelCommand {
   @Option(names = "--code", paramLabel = "N", description = "Numbers in the code (default: ${DEFAULT-VALUE}).")
   int code;

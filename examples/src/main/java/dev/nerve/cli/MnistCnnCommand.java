@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code nerve train mnist-cnn}: LeNet-style convolutional network. */
 @Command(name = "mnist-cnn", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "A LeNet-style CNN on MNIST digits: conv 5x5 -> pool -> conv 5x5 -> pool -> two linear layers.")
+    description = "A LeNet-style CNN on MNIST digits (two conv-pool stages).")
 final class MnistCnnCommand extends ModelCommand {
   @Option(names = "--shift", paramLabel = "PX", description = "Augmentation: move each training image by up to PX"
       + " pixels in x and y, drawn afresh each epoch; 0 = off (default: ${DEFAULT-VALUE}).")

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code nerve train resnet}: a small residual network for 28x28 digits. */
 @Command(name = "resnet", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "A small ResNet on MNIST digits: 3x3 stem, three residual blocks (16, 32, 64 channels), global average pooling.")
+    description = "A small ResNet on MNIST digits (three residual blocks).")
 final class ResNetCommand extends ModelCommand {
   @Option(names = "--shift", paramLabel = "PX", description = "Augmentation: move each training image by up to PX"
       + " pixels in x and y, drawn afresh each epoch; 0 = off (default: ${DEFAULT-VALUE}).")
