@@ -15,7 +15,9 @@ namespace {
 // Set while a thread runs a job, so a kernel called from inside a job runs serially instead
 // of waiting on the pool it is part of.
 thread_local bool inside_job = false;
-constexpr int kSpinIterations = 20000;  // about 50-100 microseconds of pause instructions
+// How long an idle worker spins before it sleeps: long enough to bridge the gap between two
+// kernels of a training step, short enough not to steal much from other processes.
+constexpr auto kWorkerSpin = std::chrono::microseconds(50);
 }  // namespace
 
 ThreadPool::ThreadPool(int threads) : threads_(threads < 1 ? 1 : threads) {
@@ -26,64 +28,82 @@ ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
-    generation_.fetch_add(1);
+    ++generation_;
+    claim_.store(uint64_t(generation_) << 32);
   }
   start_cv_.notify_all();
   for (auto& w : workers_) w.join();
 }
 
-void ThreadPool::drain() {
-  for (int64_t t = next_.fetch_add(1); t < tasks_; t = next_.fetch_add(1)) (*job_)(t);
+void ThreadPool::drain(uint32_t generation, const std::function<void(int64_t)>* job, int64_t tasks) {
+  uint64_t current = claim_.load(std::memory_order_acquire);
+  for (;;) {
+    if (uint32_t(current >> 32) != generation) return;  // a newer job: nothing left of ours
+    int64_t index = int64_t(current & 0xffffffffu);
+    if (index >= tasks) return;
+    if (claim_.compare_exchange_weak(current, current + 1, std::memory_order_acq_rel)) {
+      (*job)(index);
+      done_.fetch_add(1, std::memory_order_acq_rel);
+      current = claim_.load(std::memory_order_acquire);
+    }
+  }
 }
 
 void ThreadPool::run(int64_t tasks, const std::function<void(int64_t)>& fn) {
   if (tasks <= 0) return;
-  if (threads_ == 1 || tasks == 1 || inside_job) {
+  if (threads_ == 1 || tasks == 1 || inside_job || tasks > 0xffffffffLL) {
     for (int64_t t = 0; t < tasks; ++t) fn(t);
     return;
   }
   std::lock_guard<std::mutex> run_lock(run_mu_);
+  uint32_t generation;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    generation = ++generation_;
     job_ = &fn;
     tasks_ = tasks;
-    next_.store(0);
-    active_.store(threads_ - 1);
-    generation_.fetch_add(1, std::memory_order_release);
+    done_.store(0, std::memory_order_relaxed);
+    claim_.store(uint64_t(generation) << 32, std::memory_order_release);
   }
   if (sleepers_.load() > 0) start_cv_.notify_all();
   inside_job = true;
-  drain();
+  drain(generation, &fn, tasks);
   inside_job = false;
-  // Workers finish quickly once tasks run out; spin, then yield.
-  for (int spin = 0; active_.load(std::memory_order_acquire) != 0; ++spin) {
-    if (spin < kSpinIterations) NV_PAUSE(); else std::this_thread::yield();
+  // Every task is claimed now; wait only for those a worker is still running.
+  for (int spin = 0; done_.load(std::memory_order_acquire) < tasks; ++spin) {
+    if (spin < 4096) NV_PAUSE();
+    else std::this_thread::yield();
   }
 }
 
 void ThreadPool::worker_loop() {
-  uint64_t seen = 0;
+  uint32_t seen = 0;
   for (;;) {
+    const std::function<void(int64_t)>* job;
+    int64_t tasks;
+    uint32_t generation;
     // Spin a while for the next job, then sleep.
-    int spin = 0;
-    while (generation_.load(std::memory_order_acquire) == seen && spin < kSpinIterations) {
-      NV_PAUSE();
-      ++spin;
+    auto spin_until = std::chrono::steady_clock::now() + kWorkerSpin;
+    while (uint32_t(claim_.load(std::memory_order_acquire) >> 32) == seen &&
+           std::chrono::steady_clock::now() < spin_until) {
+      for (int i = 0; i < 64; ++i) NV_PAUSE();
     }
     {
       std::unique_lock<std::mutex> lock(mu_);
-      if (generation_.load() == seen) {
+      if (generation_ == seen && !stop_) {
         sleepers_.fetch_add(1);
-        start_cv_.wait(lock, [&] { return generation_.load() != seen; });
+        start_cv_.wait(lock, [&] { return generation_ != seen || stop_; });
         sleepers_.fetch_sub(1);
       }
       if (stop_) return;
-      seen = generation_.load();
+      seen = generation_;
+      generation = generation_;
+      job = job_;
+      tasks = tasks_;
     }
     inside_job = true;
-    drain();
+    drain(generation, job, tasks);
     inside_job = false;
-    active_.fetch_sub(1, std::memory_order_release);
   }
 }
 

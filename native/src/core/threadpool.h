@@ -1,6 +1,11 @@
-// A persistent thread pool. Workers spin briefly after a job (a training step launches
-// kernels back to back, and a condition-variable wake-up costs tens of microseconds), then
-// sleep on a condition variable, so an idle Nerve never burns a core.
+// A persistent thread pool for fork-join kernels.
+//
+// A job is a number of tasks claimed dynamically from one counter; the calling thread works too.
+// The caller waits only for tasks that were actually claimed, never for a worker to wake up: on a
+// busy machine a descheduled worker may wake milliseconds later, and by then the caller has done
+// every task itself. Workers spin briefly after a job (a training step launches kernels back to
+// back and a condition-variable wake-up costs tens of microseconds), then sleep, so an idle Nerve
+// never burns a core.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -28,19 +33,22 @@ class ThreadPool {
 
  private:
   void worker_loop();
-  void drain();
+  // Claims and runs tasks of job `generation` until none is left (or a newer job started).
+  void drain(uint32_t generation, const std::function<void(int64_t)>* job, int64_t tasks);
 
   int threads_;
   std::vector<std::thread> workers_;
   std::mutex run_mu_;  // one job at a time
-  std::mutex mu_;
+  std::mutex mu_;      // guards job_, tasks_ and the sleep/wake hand-off
   std::condition_variable start_cv_;
-  std::atomic<uint64_t> generation_{0};
-  std::atomic<int> active_{0};
-  std::atomic<int64_t> next_{0};
+  // (generation << 32) | next task index: a claim is a compare-and-swap that fails once a newer
+  // job has started, so a late worker can never run a task of the wrong job.
+  std::atomic<uint64_t> claim_{0};
+  std::atomic<int64_t> done_{0};  // tasks of the current job finished
   std::atomic<int> sleepers_{0};
   const std::function<void(int64_t)>* job_ = nullptr;
   int64_t tasks_ = 0;
+  uint32_t generation_ = 0;
   bool stop_ = false;
 };
 
