@@ -24,7 +24,7 @@ final class AddingProblemCommand extends ModelCommand {
 
   @Override
   Map<String, String> notUsed() {
-    return Map.of("--data", "the adding problem draws fresh random sequences", "--resume", "the two nets train from scratch side by side");
+    return Map.of("--data", "the adding problem draws fresh random sequences");
   }
 
   @Override
@@ -36,8 +36,9 @@ final class AddingProblemCommand extends ModelCommand {
   }
 
   @Override
-  int train(Job job) {
-    AddingProblem.Result r = AddingProblem.train(length, hidden, epochs, batchSize, lr, seed, job.device(), job.out());
+  int train(Job job) throws Exception {
+    AddingProblem.Result r = AddingProblem.train(length, hidden, epochs, batchSize, lr, seed, job.device(), job.out(),
+        job.output(), job.resume());
     return r.lstmMse() < 0.01 ? 0 : 1;
   }
 }

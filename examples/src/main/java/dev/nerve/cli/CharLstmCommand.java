@@ -32,7 +32,7 @@ final class CharLstmCommand extends ModelCommand {
 
   @Override
   Map<String, String> notUsed() {
-    return Map.of("--data", "char-lstm reads one text file: use --text FILE", "--resume", "char-lstm trains from scratch");
+    return Map.of("--data", "char-lstm reads one text file: use --text FILE");
   }
 
   @Override
@@ -48,7 +48,8 @@ final class CharLstmCommand extends ModelCommand {
   int train(Job job) throws Exception {
     String corpus = CharLstm.readCorpus(text);
     check(corpus.length() > 20L * batchSize * bptt / 10, "the text is too short for --batch-size " + batchSize + " and --bptt " + bptt);
-    CharLstm.Result r = CharLstm.train(corpus, hidden, 64, batchSize, bptt, epochs, lr, seed, job.device(), job.out(), sample);
+    CharLstm.Result r = CharLstm.train(corpus, hidden, 64, batchSize, bptt, epochs, lr, seed, job.device(), job.out(), sample,
+        job.output(), job.resume());
     double[] h = r.validBpc();
     return h[h.length - 1] < h[0] ? 0 : 1;
   }

@@ -21,7 +21,7 @@ final class Seq2SeqCommand extends ModelCommand {
 
   @Override
   Map<String, String> notUsed() {
-    return Map.of("--data", "the dates are generated", "--resume", "seq2seq trains from scratch");
+    return Map.of("--data", "the dates are generated");
   }
 
   @Override
@@ -33,8 +33,8 @@ final class Seq2SeqCommand extends ModelCommand {
 
   @Override
   int train(Job job) throws Exception {
-    DateSeq2Seq.Result r = DateSeq2Seq.train(epochs, batchSize, hidden, lr, seed, job.device(),
-        job.output().writes() ? job.output().dir() : null, job.out());
+    DateSeq2Seq.Result r = DateSeq2Seq.train(epochs, batchSize, hidden, lr, seed, job.device(), job.out(), job.output(),
+        job.resume());
     return r.testExactMatch() >= 0.95 ? 0 : 1;
   }
 }

@@ -8,18 +8,24 @@ import dev.nerve.LstmState;
 import dev.nerve.RecurrentOutput;
 import dev.nerve.Scope;
 import dev.nerve.Tensor;
+import dev.nerve.io.Checkpoint;
+import dev.nerve.io.CheckpointException;
 import dev.nerve.nn.Embedding;
 import dev.nerve.nn.LSTM;
 import dev.nerve.nn.Linear;
+import dev.nerve.nn.Module;
 import dev.nerve.nn.TruncatedBptt;
 import dev.nerve.optim.Adam;
 import dev.nerve.optim.Clipping;
+import dev.nerve.optim.Optimizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
@@ -29,6 +35,10 @@ import java.util.TreeSet;
  * chunk of k steps is one Adam step, and the state carries over to the next chunk with the
  * graph cut between them. Reports validation bits per character (mean cross-entropy / ln 2 on
  * the last 10% of the text) after each epoch and samples text at the end.
+ *
+ * <p>The run's {@link RunOutput} records train and validation bits/char per epoch, checkpoints
+ * the network with Adam's state after each (best = lowest validation bits/char) and plots
+ * loss.png. Each epoch starts from a zero state, so a resumed run goes on as an uninterrupted one.
  */
 public final class CharLstm {
   private CharLstm() {}
@@ -51,60 +61,95 @@ public final class CharLstm {
     return sb.toString();
   }
 
+  /** Embedding -> LSTM -> Linear, as one module for the checkpoints. */
+  static final class Net extends Module {
+    final Embedding emb;
+    final LSTM lstm;
+    final Linear head;
+
+    Net(int vocab, int embed, int hidden, Device dev, Generator gen) {
+      emb = registerModule("embedding", new Embedding(vocab, embed, dev, gen));
+      lstm = registerModule("lstm", new LSTM(embed, hidden, 1, false, dev, gen));
+      head = registerModule("head", new Linear(hidden, vocab, true, dev, gen));
+    }
+
+    @Override
+    public Tensor forward(Tensor ids) {
+      return head.forward(lstm.forward(emb.forward(ids), null).output());
+    }
+  }
+
+  /**
+   * Trains up to epochs (counted from the start of the run, resumed or not), recording and
+   * checkpointing in output after each; with resume, continues from that checkpoint.
+   */
   public static Result train(String text, int hidden, int embed, int batch, int k, int epochs, float lr, long seed, Device dev,
-      PrintWriter out, int sampleLength) {
+      PrintWriter out, int sampleLength, RunOutput output, Path resume) throws IOException {
     char[] alphabet = alphabet(text);
     int v = alphabet.length;
     int[] ids = encode(text, alphabet);
     int split = (int) (ids.length * 0.9);
     int[] train = java.util.Arrays.copyOfRange(ids, 0, split);
     int[] valid = java.util.Arrays.copyOfRange(ids, split, ids.length);
-    Generator gen = new Generator(seed);
-    Embedding emb = new Embedding(v, embed, dev, gen);
-    LSTM lstm = new LSTM(embed, hidden, 1, false, dev, gen);
-    Linear head = new Linear(hidden, v, true, dev, gen);
-    List<Tensor> params = new java.util.ArrayList<>(emb.parameters());
-    params.addAll(lstm.parameters());
-    params.addAll(head.parameters());
-    Adam opt = new Adam(params, lr);
-    out.printf("char-lstm: %,d characters (%d distinct), %,d train / %,d validation; LSTM %d -> %d, batch %d streams,"
-        + " truncated BPTT k = %d%n", ids.length, v, train.length, valid.length, embed, hidden, batch, k);
-    out.printf("validation bits/char before training: %.3f (uniform over the alphabet: %.3f)%n",
-        bpc(emb, lstm, head, valid, dev), Math.log(v) / Math.log(2));
-    out.flush();
-    int streamLen = train.length / batch;
-    double[] history = new double[epochs];
-    for (int epoch = 0; epoch < epochs; epoch++) {
-      long t0 = System.nanoTime();
-      double[] lossSum = {0};
-      int[] chunks = {0};
-      LstmState last = TruncatedBptt.run(streamLen - 1, k, null, (start, end, state) -> {
-        Tensor[] xy = streams(train, batch, streamLen, start, end, dev);
-        RecurrentOutput o = lstm.forward(emb.forward(xy[0]), state);
-        Tensor logits = head.forward(o.output()).reshape(-1, v);
-        Tensor loss = F.crossEntropy(logits, xy[1].reshape(-1));
-        opt.zeroGrad();
-        loss.backward();
-        Clipping.clipGradNorm(params, 5f);
-        opt.step();
-        lossSum[0] += loss.item();
-        chunks[0]++;
-        return o.state();
-      });
-      if (last != null) last.close();
-      history[epoch] = bpc(emb, lstm, head, valid, dev);
-      out.printf("epoch %3d  train bits/char %.3f  validation bits/char %.3f  (%.1f s)%n", epoch + 1,
-          lossSum[0] / chunks[0] / Math.log(2), history[epoch], (System.nanoTime() - t0) / 1e9);
+    String textHash = Integer.toHexString(text.hashCode());
+    try (Net net = new Net(v, embed, hidden, dev, new Generator(seed)); Adam opt = new Adam(net.parameters(), lr)) {
+      Embedding emb = net.emb;
+      LSTM lstm = net.lstm;
+      Linear head = net.head;
+      List<Tensor> params = net.parameters();
+      Map<String, Optimizer> optimizers = Map.of(Checkpoint.OPTIMIZER, opt);
+      out.printf("char-lstm: %,d characters (%d distinct), %,d train / %,d validation; LSTM %d -> %d, batch %d streams,"
+          + " truncated BPTT k = %d%n", ids.length, v, train.length, valid.length, embed, hidden, batch, k);
+      int start = 0;
+      if (resume != null) {
+        Map<String, String> meta = output.resume(resume, net, optimizers);
+        if (!textHash.equals(meta.getOrDefault("text", textHash))) {
+          throw new CheckpointException("--resume " + resume + ": a checkpoint trained on another text");
+        }
+        start = RunOutput.epochOf(meta);
+        out.printf("resumed from %s after epoch %d%n", resume, start);
+      } else {
+        out.printf("validation bits/char before training: %.3f (uniform over the alphabet: %.3f)%n",
+            bpc(emb, lstm, head, valid, dev), Math.log(v) / Math.log(2));
+      }
       out.flush();
+      int streamLen = train.length / batch;
+      for (int epoch = start; epoch < epochs; epoch++) {
+        long t0 = System.nanoTime();
+        double[] lossSum = {0};
+        int[] chunks = {0};
+        LstmState last = TruncatedBptt.run(streamLen - 1, k, null, (begin, end, state) -> {
+          Tensor[] xy = streams(train, batch, streamLen, begin, end, dev);
+          RecurrentOutput o = lstm.forward(emb.forward(xy[0]), state);
+          Tensor logits = head.forward(o.output()).reshape(-1, v);
+          Tensor loss = F.crossEntropy(logits, xy[1].reshape(-1));
+          opt.zeroGrad();
+          loss.backward();
+          Clipping.clipGradNorm(params, 5f);
+          opt.step();
+          lossSum[0] += loss.item();
+          chunks[0]++;
+          return o.state();
+        });
+        if (last != null) last.close();
+        double trainBpc = lossSum[0] / chunks[0] / Math.log(2);
+        double validBpc = bpc(emb, lstm, head, valid, dev);
+        out.printf("epoch %3d  train bits/char %.3f  validation bits/char %.3f  (%.1f s)%n", epoch + 1, trainBpc, validBpc,
+            (System.nanoTime() - t0) / 1e9);
+        out.flush();
+        output.record("train bits/char", trainBpc);
+        output.record("validation bits/char", validBpc);
+        output.checkpoint(net, optimizers, epoch + 1, -validBpc, Map.of("seed", Long.toString(seed), "text", textHash));
+      }
+      String sample = sample(emb, lstm, head, alphabet, "The ", sampleLength, 0.7, new SplittableRandom(seed), dev);
+      out.println("sample (temperature 0.7):");
+      out.println(sample);
+      Path png = output.plot("loss.png", String.format(Locale.ROOT, "char-lstm (LSTM %d, BPTT %d): bits per character",
+          hidden, k), "epoch", "bits/char", "train bits/char", "validation bits/char");
+      if (png != null) out.println("wrote " + png + " and the checkpoints in " + output.dir());
+      out.flush();
+      return new Result(output.series("validation bits/char"), sample);
     }
-    String sample = sample(emb, lstm, head, alphabet, "The ", sampleLength, 0.7, new SplittableRandom(seed), dev);
-    out.println("sample (temperature 0.7):");
-    out.println(sample);
-    out.flush();
-    emb.close();
-    lstm.close();
-    head.close();
-    return new Result(history, sample);
   }
 
   static char[] alphabet(String text) {

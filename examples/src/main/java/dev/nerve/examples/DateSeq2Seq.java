@@ -5,9 +5,11 @@ import dev.nerve.F;
 import dev.nerve.Generator;
 import dev.nerve.Scope;
 import dev.nerve.Tensor;
+import dev.nerve.io.Checkpoint;
 import dev.nerve.nn.Seq2Seq;
 import dev.nerve.optim.Adam;
 import dev.nerve.optim.Clipping;
+import dev.nerve.optim.Optimizer;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -15,13 +17,13 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 
@@ -31,6 +33,11 @@ import javax.imageio.ImageIO;
  * ("2026-11-25"), character by character. Dates of the test set never occur (in any format) in
  * training. Reports the exact-match rate of greedy decoding on the held-out dates and draws the
  * attention weights of a few examples.
+ *
+ * <p>After every tenth of the run the run's {@link RunOutput} records the mean training loss and
+ * the exact match on 500 held-out dates, checkpoints the model with Adam's state (best = highest
+ * exact match) and, at the end, plots loss.png and exact-match.png. A resumed run replays the
+ * random batches it skips, so it goes on as an uninterrupted one.
  */
 public final class DateSeq2Seq {
   private DateSeq2Seq() {}
@@ -94,8 +101,13 @@ public final class DateSeq2Seq {
     return r;
   }
 
-  public static Result train(int steps, int batchSize, int hidden, float lr, long seed, Device dev, Path outDir, PrintWriter out)
-      throws IOException {
+  /**
+   * Trains for steps (counted from the start of the run, resumed or not), recording and
+   * checkpointing in output after every tenth; with resume, continues from that checkpoint.
+   * The attention maps go into output's folder (none without one).
+   */
+  public static Result train(int steps, int batchSize, int hidden, float lr, long seed, Device dev, PrintWriter out,
+      RunOutput output, Path resume) throws IOException {
     SplittableRandom rnd = new SplittableRandom(seed);
     // Held-out dates: every 10th day (shuffled split by day, so no test date is ever seen in training).
     int[] all = new int[DAYS];
@@ -109,54 +121,70 @@ public final class DateSeq2Seq {
     int[] testDays = java.util.Arrays.copyOfRange(all, 0, DAYS / 10);
     int[] trainDays = java.util.Arrays.copyOfRange(all, DAYS / 10, DAYS);
     List<String[]> test = examples(testDays, new SplittableRandom(seed + 1), 2000);
-    Seq2Seq model = new Seq2Seq(SRC_CHARS.length() + 1, TGT_CHARS.length() + 1, 32, hidden, 64, dev, new Generator(seed));
-    Adam opt = new Adam(model.parameters(), lr);
-    out.printf("seq2seq dates: %d formats, e.g. \"%s\" -> %s; encoder LSTM %d, Bahdanau attention, decoder LSTM %d;"
-        + " %d held-out dates (never seen in training), batch %d, %d steps%n", FORMATS.length,
-        human(LocalDate.of(2026, 11, 25), 4), "2026-11-25", hidden, hidden, test.size(), batchSize, steps);
-    out.flush();
-    double lossSum = 0;
-    int every = Math.max(1, steps / 10);
-    for (int step = 1; step <= steps; step++) {
-      try (Scope s = Scope.open()) {
-        Batch b = batch(examples(trainDays, rnd, batchSize), dev);
-        Seq2Seq.Output o = model.forward(b.src(), b.mask(), b.tgtIn());
-        Tensor loss = F.crossEntropy(o.logits().reshape(-1, TGT_CHARS.length() + 1), b.tgtOut().reshape(-1));
-        opt.zeroGrad();
-        loss.backward();
-        Clipping.clipGradNorm(model.parameters(), 5f);
-        opt.step();
-        lossSum += loss.item();
+    try (Seq2Seq model = new Seq2Seq(SRC_CHARS.length() + 1, TGT_CHARS.length() + 1, 32, hidden, 64, dev, new Generator(seed));
+        Adam opt = new Adam(model.parameters(), lr)) {
+      Map<String, Optimizer> optimizers = Map.of(Checkpoint.OPTIMIZER, opt);
+      out.printf("seq2seq dates: %d formats, e.g. \"%s\" -> %s; encoder LSTM %d, Bahdanau attention, decoder LSTM %d;"
+          + " %d held-out dates (never seen in training), batch %d, %d steps%n", FORMATS.length,
+          human(LocalDate.of(2026, 11, 25), 4), "2026-11-25", hidden, hidden, test.size(), batchSize, steps);
+      int every = Math.max(1, steps / 10);
+      int start = 1;
+      if (resume != null) {
+        Map<String, String> meta = output.resume(resume, model, optimizers);
+        start = RunOutput.epochOf(meta) + 1;
+        every = Integer.parseInt(meta.getOrDefault("every", Integer.toString(every)));
+        for (int i = 1; i < start; i++) examples(trainDays, rnd, batchSize); // the batches already trained on
+        out.printf("resumed from %s after step %d%n", resume, start - 1);
       }
-      if (step % every == 0) {
-        out.printf("step %5d  train loss %.4f  held-out exact match %.1f%%%n", step, lossSum / every,
-            100 * exactMatch(model, test.subList(0, 500), dev, null));
-        out.flush();
-        lossSum = 0;
-      }
-    }
-    List<String[]> shown = new ArrayList<>();
-    double acc = exactMatch(model, test, dev, shown);
-    out.printf("held-out exact match: %.2f%% of %d dates%s%n", 100 * acc, test.size(), acc >= 0.95 ? "" : " (below the 95% mark)");
-    List<Path> images = new ArrayList<>();
-    if (outDir != null) {
-      Files.createDirectories(outDir);
-      List<String[]> few = new ArrayList<>();
-      for (int i = 0; i < 4; i++) few.add(test.get(i * 7));
-      try (Scope s = Scope.open()) {
-        Batch b = batch(few, dev);
-        Seq2Seq.Decoded d = model.greedy(b.src(), b.mask(), BOS, TGT_LEN);
-        for (int i = 0; i < few.size(); i++) {
-          Path p = outDir.resolve("attention-" + (i + 1) + ".png");
-          drawAttention(few.get(i)[0], decode(d.tokens()[i]), d.weights()[i], p);
-          images.add(p);
-          out.printf("  %-28s -> %s   attention map: %s%n", "\"" + few.get(i)[0] + "\"", decode(d.tokens()[i]), p);
+      out.flush();
+      double lossSum = 0;
+      for (int step = start; step <= steps; step++) {
+        try (Scope s = Scope.open()) {
+          Batch b = batch(examples(trainDays, rnd, batchSize), dev);
+          Seq2Seq.Output o = model.forward(b.src(), b.mask(), b.tgtIn());
+          Tensor loss = F.crossEntropy(o.logits().reshape(-1, TGT_CHARS.length() + 1), b.tgtOut().reshape(-1));
+          opt.zeroGrad();
+          loss.backward();
+          Clipping.clipGradNorm(model.parameters(), 5f);
+          opt.step();
+          lossSum += loss.item();
+        }
+        if (step % every == 0) {
+          double match = exactMatch(model, test.subList(0, 500), dev, null);
+          out.printf("step %5d  train loss %.4f  held-out exact match %.1f%%%n", step, lossSum / every, 100 * match);
+          out.flush();
+          output.record("train loss", lossSum / every);
+          output.record("held-out exact match", match);
+          output.checkpoint(model, optimizers, step, match, Map.of("seed", Long.toString(seed), "every", Integer.toString(every)));
+          lossSum = 0;
         }
       }
+      List<String[]> shown = new ArrayList<>();
+      double acc = exactMatch(model, test, dev, shown);
+      out.printf("held-out exact match: %.2f%% of %d dates%s%n", 100 * acc, test.size(), acc >= 0.95 ? "" : " (below the 95% mark)");
+      List<Path> images = new ArrayList<>();
+      if (output.writes()) {
+        List<String[]> few = new ArrayList<>();
+        for (int i = 0; i < 4; i++) few.add(test.get(i * 7));
+        try (Scope s = Scope.open()) {
+          Batch b = batch(few, dev);
+          Seq2Seq.Decoded d = model.greedy(b.src(), b.mask(), BOS, TGT_LEN);
+          for (int i = 0; i < few.size(); i++) {
+            Path p = output.dir().resolve("attention-" + (i + 1) + ".png");
+            drawAttention(few.get(i)[0], decode(d.tokens()[i]), d.weights()[i], p);
+            images.add(p);
+            out.printf("  %-28s -> %s   attention map: %s%n", "\"" + few.get(i)[0] + "\"", decode(d.tokens()[i]), p);
+          }
+        }
+        String x = String.format(Locale.ROOT, "evaluation (every %,d steps)", every);
+        Path lossPlot = output.plot("loss.png", "seq2seq dates: mean training loss", x, "cross-entropy", "train loss");
+        Path match = output.plot("exact-match.png", "seq2seq dates: exact match on 500 held-out dates", x, "exact match",
+            "held-out exact match");
+        out.println("wrote " + lossPlot + ", " + match + " and the checkpoints in " + output.dir());
+      }
+      out.flush();
+      return new Result(acc, images);
     }
-    out.flush();
-    model.close();
-    return new Result(acc, images);
   }
 
   static String decode(int[] tokens) {

@@ -41,6 +41,45 @@ class TrainOptionsTest {
   }
 
   @Test
+  void recurrentModelsWritePlotsAndCheckpointsAndResume() throws Exception {
+    Path text = tmp.resolve("text.txt");
+    Files.writeString(text, "the quick brown fox jumps over the lazy dog. ".repeat(40));
+    String[][] runs = {
+        {"adding-problem", "--length", "10", "--hidden", "8", "--batch-size", "16", "--threads", "1"},
+        {"char-lstm", "--text", text.toString(), "--hidden", "16", "--batch-size", "4", "--bptt", "16", "--sample", "10",
+            "--threads", "1"},
+        {"seq2seq", "--hidden", "8", "--batch-size", "8", "--threads", "1"}};
+    String[][] plots = {{"loss.png", "test-mse.png"}, {"loss.png"}, {"loss.png", "exact-match.png", "attention-1.png"}};
+    String[][] epochs = {{"20", "40"}, {"1", "2"}, {"10", "20"}};
+    for (int m = 0; m < runs.length; m++) {
+      Path out = tmp.resolve(runs[m][0]);
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train"));
+      args.addAll(java.util.List.of(runs[m]));
+      args.addAll(java.util.List.of("--out", out.toString(), "--epochs", epochs[m][0]));
+      MainTest.Run r = run(args.toArray(String[]::new));
+      assertTrue(r.code() == 0 || r.code() == 1, () -> "exit code; stderr: " + r.err());
+      for (String f : plots[m]) assertTrue(Files.size(out.resolve(f)) > 100, () -> f + " of " + out);
+      for (String f : new String[] {"last.safetensors", "best.safetensors"}) assertTrue(Files.size(out.resolve(f)) > 100, f);
+      args.set(args.size() - 1, epochs[m][1]);
+      args.addAll(java.util.List.of("--resume", out.toString()));
+      MainTest.Run resumed = run(args.toArray(String[]::new));
+      assertTrue(resumed.code() == 0 || resumed.code() == 1, () -> "exit code; stderr: " + resumed.err());
+      assertTrue(resumed.out().contains("resumed from " + out + " after"), resumed.out());
+      if (m == 0) {
+        // The resumed adding problem ends where an uninterrupted run of 40 steps does.
+        args.set(args.indexOf("--out") + 1, tmp.resolve("straight").toString());
+        args.subList(args.size() - 2, args.size()).clear();
+        MainTest.Run straight = run(args.toArray(String[]::new));
+        assertEquals(testLine(straight.out()), testLine(resumed.out()));
+      }
+    }
+  }
+
+  private static String testLine(String out) {
+    return out.lines().filter(l -> l.startsWith("test MSE on")).findFirst().orElse("no test line in:\n" + out);
+  }
+
+  @Test
   void anotherModelsCheckpointIsRefusedAndNothingSavedIsLost() throws Exception {
     Path xor = tmp.resolve("xor");
     assertEquals(0, run("train", "xor", "--epochs", "30", "--out", xor.toString()).code());
