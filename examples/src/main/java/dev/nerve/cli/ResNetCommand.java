@@ -16,7 +16,7 @@ final class ResNetCommand extends ModelCommand {
 
   @Override
   Map<String, String> defaults() {
-    return Map.of("--epochs", "8", "--lr", "0.1", "--batch-size", "64", "--shift", "2");
+    return Map.of("--epochs", "15", "--lr", "0.1", "--batch-size", "64", "--shift", "2");
   }
 
   @Override
