@@ -24,6 +24,12 @@ case "$mode" in
     "${junit[@]}" --scan-class-path "$kit/lib/nerve-tests.jar" --exclude-tag gpu 2>&1 | tee "$out/cpu-tests.txt" || status=1
     ;;
   gpu)
+    # cuBLAS and cuDNN for the reference path (CudaReferenceTest) come from PyTorch's pip wheels.
+    nvidia_root="$(python3 -c 'import nvidia, os; print(os.path.dirname(nvidia.__file__))' 2>/dev/null || true)"
+    if [[ -n "$nvidia_root" ]]; then
+      for d in "$nvidia_root"/*/lib; do LD_LIBRARY_PATH="$d:${LD_LIBRARY_PATH:-}"; done
+      export LD_LIBRARY_PATH
+    fi
     {
       echo "# Nerve GPU kit report"
       echo "date: $(date -u)"
