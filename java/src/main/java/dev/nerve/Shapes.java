@@ -64,19 +64,6 @@ final class Shapes {
     return out;
   }
 
-  /** Strides that read t over the (broadcast) shape out: 0 where t has size 1 or no dimension. */
-  static long[] broadcastStrides(Tensor t, long[] out) {
-    long[] shape = t.shape();
-    long[] strides = t.strides();
-    long[] r = new long[out.length];
-    int shift = out.length - shape.length;
-    for (int i = 0; i < out.length; i++) {
-      if (i < shift) r[i] = 0;
-      else r[i] = shape[i - shift] == 1 && out[i] != 1 ? 0 : strides[i - shift];
-    }
-    return r;
-  }
-
   static String str(long[] shape) {
     return Arrays.toString(shape);
   }

@@ -382,15 +382,11 @@ public final class Tensor implements AutoCloseable {
   /** A copy on another device, or a new handle on the same data when already there. */
   public Tensor to(Device target) {
     checkOpen("to");
-    if (target == device) return detachKeepGraph();
+    if (target == device) return Views.alias(this);
     Tensor out;
     if (dtype == DType.F32) out = of(target, toArray(), shape);
     else out = ofInts(target, toIntArray(), shape);
     return out;
-  }
-
-  private Tensor detachKeepGraph() {
-    return Views.alias(this);
   }
 
   Tensor contiguousNoGrad() {
