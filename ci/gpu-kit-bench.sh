@@ -13,5 +13,6 @@ echo
 printf '%-32s %14s %14s %8s  %s\n' benchmark nerve peer ratio unit | tee "$out/bench-table.txt"
 awk -F'\t' 'NR == FNR && !/^#/ { peer[$1] = $2; next }
   !/^#/ { r = ($1 in peer && peer[$1] > 0) ? sprintf("%.2f", $2 / peer[$1]) : "-";
-          printf "%-32s %14s %14s %8s  %s\n", $1, $2, ($1 in peer ? peer[$1] : "-"), r, $3 }' \
+          printf "%-32s %14s %14s %8s  %s\n", $1, $2, ($1 in peer ? peer[$1] : "-"), r, $3; seen[$1] = 1 }
+  END { for (p in peer) if (!(p in seen)) printf "%-32s %14s %14s %8s  %s\n", p, "-", peer[p], "-", "(peer only)" }' \
   "$out/peers-bench.tsv" "$out/nerve-bench.tsv" | tee -a "$out/bench-table.txt"

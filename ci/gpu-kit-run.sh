@@ -16,18 +16,21 @@ cp="$kit/lib/nerve.jar:$kit/lib/nerve-tests.jar"
 # The launcher and the tests on one class path (not --class-path): tests that start a child JVM
 # hand it java.class.path.
 junit=("$java" -Xmx8g -cp "$kit/lib/junit-console.jar:$cp" org.junit.platform.console.ConsoleLauncher execute --disable-banner
-       --details=summary --fail-if-no-tests --reports-dir "$out/junit")
+       --fail-if-no-tests --reports-dir "$kit/junit-reports")
 status=0
 
 case "$mode" in
   cpu)
-    "${junit[@]}" --scan-class-path "$kit/lib/nerve-tests.jar" --exclude-tag gpu 2>&1 | tee "$out/cpu-tests.txt" || status=1
+    "${junit[@]}" --scan-class-path "$kit/lib/nerve-tests.jar" --exclude-tag gpu --details=summary 2>&1 | tee "$out/cpu-tests.txt" || status=1
     ;;
   gpu)
     # cuBLAS and cuDNN for the reference path (CudaReferenceTest) come from PyTorch's pip wheels.
-    nvidia_root="$(python3 -c 'import nvidia, os; print(os.path.dirname(nvidia.__file__))' 2>/dev/null || true)"
+    # (nvidia is a namespace package: no __file__; the library folders differ between CUDA 12 and
+    # 13 wheels, so every folder holding a shared library is added.)
+    nvidia_root="$(python3 -c 'import nvidia; print(list(nvidia.__path__)[0])' 2>/dev/null || true)"
     if [[ -n "$nvidia_root" ]]; then
-      for d in "$nvidia_root"/*/lib; do LD_LIBRARY_PATH="$d:${LD_LIBRARY_PATH:-}"; done
+      while read -r d; do LD_LIBRARY_PATH="$d:${LD_LIBRARY_PATH:-}"; done \
+        < <(find "$nvidia_root" -name 'lib*.so*' -printf '%h\n' | sort -u)
       export LD_LIBRARY_PATH
     fi
     {
@@ -36,18 +39,37 @@ case "$mode" in
       nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | sed 's/^/gpu: /'
       "$java" -jar "$kit/lib/nerve.jar" info 2>&1
     } | tee "$out/report.txt"
+    # Every stage has its own time limit, so one hung kernel cannot eat the whole lease.
     echo "== native GPU tests" | tee -a "$out/report.txt"
     libdir="$(dirname "$(find "$cache" -name libnerve.so | head -n 1)")"
     for t in "$kit"/native/test_gpu_* "$kit"/native/test_cuda_*; do
       [[ -x "$t" ]] || continue
-      LD_LIBRARY_PATH="$libdir" "$t" 2>&1 | tee -a "$out/report.txt"
-      [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+      LD_LIBRARY_PATH="$libdir" timeout 60 "$t" 2>&1 | tail -n 40 | tee -a "$out/report.txt"
+      rc=${PIPESTATUS[0]}
+      echo "-- $(basename "$t"): exit $rc" | tee -a "$out/report.txt"
+      if [[ $rc -ne 0 ]]; then
+        status=1
+        # A failing kernel test again under compute-sanitizer (memcheck), for the first error it finds.
+        if command -v compute-sanitizer >/dev/null; then
+          LD_LIBRARY_PATH="$libdir" timeout 60 compute-sanitizer --print-limit 5 "$t" 2>&1 | head -n 60 | tee -a "$out/report.txt"
+        fi
+      fi
     done
     echo "== Java GPU tests" | tee -a "$out/report.txt"
-    "${junit[@]}" --scan-class-path "$kit/lib/nerve-tests.jar" --include-tag gpu 2>&1 | tee -a "$out/report.txt" || status=1
+    timeout 180 "${junit[@]}" --scan-class-path "$kit/lib/nerve-tests.jar" --include-tag gpu --details=tree 2>&1 \
+      | grep -v '^\s*$' | tail -n 120 | tee -a "$out/report.txt"
+    [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
     if [[ -x "$kit/bench.sh" ]]; then
       echo "== GPU benchmarks" | tee -a "$out/report.txt"
-      "$kit/bench.sh" "$out" 2>&1 | tee -a "$out/report.txt" || status=1
+      timeout 200 "$kit/bench.sh" "$out" 2>&1 | tee -a "$out/report.txt" || status=1
+    fi
+    if [[ -d "$kit/mnist" ]]; then
+      echo "== training on the GPU (nerve train ... --device cuda)" | tee -a "$out/report.txt"
+      for model in mnist-mlp mnist-cnn resnet; do
+        timeout 120 "$java" -jar "$kit/lib/nerve.jar" train "$model" --device cuda --data "$kit/mnist" 2>&1 \
+          | tail -n 8 | tee -a "$out/report.txt"
+        [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+      done
     fi
     ;;
   *)

@@ -69,6 +69,41 @@ def main():
 
     sec = timed(200, step)
     report("mnist_mlp_step_b128", 128 / sec, "examples/s")
+
+    # cuDNN, FP32 (no TF32), with and without its autotuner; the name without a suffix is the
+    # autotuned one (PyTorch's best), the _default one is what a plain PyTorch program gets.
+    torch.backends.cudnn.allow_tf32 = False
+    for bench in (True, False):
+        torch.backends.cudnn.benchmark = bench
+        suffix = "" if bench else "_default"
+        n, c, hw, k = 32, 64, 56, 64
+        for pas in ("forward", "backward_data", "backward_filter"):
+            x = (torch.rand(n, c, hw, hw, device=dev) * 2 - 1).requires_grad_(pas == "backward_data")
+            w = ((torch.rand(k, c, 3, 3, device=dev) * 2 - 1) * 0.05).requires_grad_(pas == "backward_filter")
+
+            def conv():
+                y = torch.nn.functional.conv2d(x, w, padding=1)
+                if pas != "forward":
+                    y.sum().backward()
+
+            sec = timed(20, conv)
+            flop = 2.0 * n * k * c * 9 * hw * hw * (1 if pas == "forward" else 2)
+            report(f"conv3x3_{pas}_n{n}c{c}hw{hw}k{k}{suffix}", flop / sec / 1e9, "GFLOP/s")
+        lenet = torch.nn.Sequential(
+            torch.nn.Conv2d(1, 20, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(20, 50, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+            torch.nn.Linear(800, 500), torch.nn.ReLU(), torch.nn.Dropout(0.3), torch.nn.Linear(500, 10)).to(dev)
+        lopt = torch.optim.SGD(lenet.parameters(), lr=0.01, momentum=0.9)
+        xi = torch.rand(64, 1, 28, 28, device=dev)
+        yi = torch.arange(64, device=dev) % 10
+
+        def lenet_step():
+            lopt.zero_grad()
+            torch.nn.functional.cross_entropy(lenet(xi), yi).backward()
+            lopt.step()
+
+        sec = timed(200, lenet_step)
+        report(f"lenet_step_b64{suffix}", 64 / sec, "images/s")
     return 0
 
 

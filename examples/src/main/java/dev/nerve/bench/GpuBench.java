@@ -7,6 +7,7 @@ import dev.nerve.Generator;
 import dev.nerve.Grad;
 import dev.nerve.Scope;
 import dev.nerve.Tensor;
+import dev.nerve.examples.MnistCnn;
 import dev.nerve.nn.Linear;
 import dev.nerve.nn.ReLU;
 import dev.nerve.nn.Sequential;
@@ -17,8 +18,9 @@ import java.util.Locale;
 
 /**
  * Nerve's side of the GPU benchmarks (the GPU kit's bench.sh runs it next to ci/gpu_peers.py,
- * the PyTorch/cuBLAS side, and joins the two): GEMM FP32 and TF32, softmax, a device-to-device
- * copy, and an mnist-mlp training step. Each figure is the median of several timed repetitions,
+ * the PyTorch/cuBLAS/cuDNN side, and joins the two): GEMM FP32 and TF32, softmax, a device-to-device
+ * copy, an mnist-mlp training step, conv2d forward and backward (issue 5's shape) and a LeNet
+ * training step. Each figure is the median of several timed repetitions,
  * synchronised on the device before and after.
  *
  * <pre>java -cp nerve.jar dev.nerve.bench.GpuBench [--device cuda|cuda-sim|cpu] [--quick]</pre>
@@ -61,6 +63,11 @@ public final class GpuBench {
     for (long[] s : softmaxes) softmax(s[0], s[1]);
     copy(quick ? 1 << 16 : 1L << 28);
     mlpStep(quick ? 8 : 128);
+    for (String pass : new String[] {"forward", "backward_data", "backward_filter"}) {
+      if (quick) conv(pass, 2, 8, 10, 8);
+      else conv(pass, 32, 64, 56, 64);
+    }
+    lenetStep(quick ? 4 : 64);
   }
 
   /** Median seconds of reps runs of body, after warm-up, each fenced by device.synchronize(). */
@@ -133,6 +140,53 @@ public final class GpuBench {
       }
     });
     report("mnist_mlp_step_b" + batch, batch / sec, "examples/s");
+    opt.close();
+    model.close();
+    x.close();
+    y.close();
+  }
+
+  /**
+   * conv2d 3x3, stride 1, pad 1, FP32, through autograd as ConvBenchmark does on the CPU: forward
+   * alone, or forward + backward for the input (backward_data) or the weight (backward_filter).
+   * GFLOP/s counts the forward's 2*N*K*C*9*H*W per pass done (1 for forward, 2 otherwise).
+   */
+  private void conv(String pass, int n, int c, int hw, int k) {
+    Generator gen = new Generator(5);
+    try (Scope s = Scope.open()) {
+      Tensor x = Tensor.rand(device, gen, -1, 1, n, c, hw, hw);
+      Tensor w = Tensor.rand(device, gen, -0.05f, 0.05f, k, c, 3, 3);
+      x.requiresGrad(pass.equals("backward_data"));
+      w.requiresGrad(pass.equals("backward_filter"));
+      double sec = time(quick ? 3 : 20, () -> {
+        try (Scope inner = Scope.open()) {
+          Tensor y = F.conv2d(x, w, null, 1, 1);
+          if (!pass.equals("forward")) y.sum().backward();
+        }
+      });
+      double flop = 2.0 * n * k * c * 9 * hw * hw * (pass.equals("forward") ? 1 : 2);
+      report("conv3x3_" + pass + "_n" + n + "c" + c + "hw" + hw + "k" + k, flop / sec / 1e9, "GFLOP/s");
+    }
+  }
+
+  /** One LeNet training step (the mnist-cnn model) with SGD momentum 0.9, on random images. */
+  private void lenetStep(int batch) {
+    Generator gen = new Generator(6);
+    Sequential model = MnistCnn.lenet(device, gen);
+    SGD opt = new SGD(model.parameters(), 0.01f, 0.9f);
+    Tensor x = Tensor.rand(device, gen, 0, 1, batch, 1, 28, 28).keep();
+    int[] labels = new int[batch];
+    for (int i = 0; i < batch; i++) labels[i] = i % 10;
+    Tensor y = Tensor.ofInts(device, labels).keep();
+    model.train();
+    double sec = time(quick ? 3 : 200, () -> {
+      try (Scope s = Scope.open()) {
+        opt.zeroGrad();
+        F.crossEntropy(model.forward(x), y).backward();
+        opt.step();
+      }
+    });
+    report("lenet_step_b" + batch, batch / sec, "images/s");
     opt.close();
     model.close();
     x.close();
