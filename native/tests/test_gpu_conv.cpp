@@ -2,6 +2,10 @@
 // (+ bias) with strides, padding, dilation and groups; max and average pooling (ceil mode,
 // count_include_pad); batch norm (training and evaluation) forward and backward; dropout's mask
 // bit for bit with the CPU's. Small shapes: under cuda-sim every CUDA thread is a fiber.
+#include <initializer_list>
+#include <random>
+
+#include "core/fast_div.h"
 #include "gpu_harness.h"
 #include "ref/ref.h"
 
@@ -45,6 +49,32 @@ void conv_case(const GpuConfig& g, const ConvCase& c) {
   const double atol = 3e-7 * std::sqrt(double(c.N * s.PQ())) + 1e-6;
   compare(("gpu conv2d bwd filter " + tag).c_str(), out_dw.read().data(), want_dw.data(), nw, atol, 1e-5);
   compare(("gpu conv2d bwd bias " + tag).c_str(), out_db.read().data(), want_db.data(), c.K, atol, 1e-5);
+}
+
+// The implicit-GEMM kernels' multiply-shift division against '/' at the edges of its range.
+void fast_div_check() {
+  std::vector<int64_t> divisors;
+  for (int64_t d = 1; d <= 300; ++d) divisors.push_back(d);
+  for (int64_t d : std::initializer_list<int64_t>{3136, 50176, 100352, 65535, 65536, 65537, 1 << 20, (1 << 30) + 1,
+                                                 2147483647, 2147483648LL})
+    divisors.push_back(d);
+  std::mt19937 gen(7);
+  int64_t checked = 0;
+  for (int64_t d : divisors) {
+    const nv::FastDiv f(d);
+    std::vector<int64_t> ns = {0, 1, d - 1, d, d + 1, 2 * d - 1, 2 * d, 2147483647, 2147483646};
+    for (int i = 0; i < 2000; ++i) ns.push_back(int64_t(gen() % 2147483648u));
+    for (int64_t n : ns) {
+      if (n < 0 || n > 2147483647) continue;
+      ++checked;
+      if (f.div(int(n)) != n / d) {
+        std::printf("FAIL FastDiv %lld / %lld = %d, want %lld\n", (long long)n, (long long)d, f.div(int(n)),
+                    (long long)(n / d));
+        std::exit(1);
+      }
+    }
+  }
+  std::printf("ok   FastDiv against / for %zu divisors, %lld quotients\n", divisors.size(), (long long)checked);
 }
 
 void pool_case(const GpuConfig& g, int64_t N, int64_t C, int64_t H, int64_t W, int64_t R, int64_t st,
@@ -122,6 +152,7 @@ void dropout_case(const GpuConfig& g, nv_ctx* cpu, int64_t n, float p) {
 }  // namespace
 
 int main() {
+  fast_div_check();
   nv_ctx* cpu = nullptr;
   CHECK_OK(nv_ctx_create(NV_BACKEND_CPU, 0, 1, &cpu));
   for (const GpuConfig& g : gpu_configs()) {
@@ -130,6 +161,12 @@ int main() {
         {2, 4, 9, 8, 6, 3, 2, 2, 3, 1, 0, 1, 1, 2},
         {1, 3, 8, 7, 2, 3, 3, 1, 1, 2, 2, 2, 2, 1},
         {3, 2, 5, 5, 3, 1, 1, 2, 2, 0, 0, 1, 1, 1},
+        // implicit GEMM's tile shapes (cuda-sim counts 4 SMs): 128 x 128 (K > 64), 64 x 128,
+        // 64 x 64; backward-filter split over N P Q; stride 2 leaves holes in backward-data.
+        {2, 3, 16, 16, 70, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+        {2, 5, 14, 14, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+        {2, 6, 15, 13, 10, 3, 3, 2, 2, 1, 1, 1, 1, 2},
+        {1, 4, 11, 12, 6, 5, 3, 2, 1, 2, 1, 2, 1, 2},
     };
     for (const ConvCase& c : cases) conv_case(g, c);
     pool_case(g, 2, 3, 8, 8, 2, 2, 0, 0, 1);

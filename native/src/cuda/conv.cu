@@ -1,11 +1,13 @@
-// Convolution, pooling, batch norm and dropout on the GPU. Correctness first: direct kernels,
-// one thread per output element in grid-stride loops, each output summed in a fixed order by
+// Convolution, pooling, batch norm and dropout on the GPU. Convolution runs as implicit GEMM
+// (conv_igemm.cu) wherever its 32-bit indices fit; the direct kernels here take the rest: one
+// thread per output element in grid-stride loops, each output summed in a fixed order by
 // one thread (no atomics except max-pool backward, whose overlapping windows scatter), so
 // results do not depend on timing. Batch norm uses one block per channel with a fixed-shape
 // shared-memory tree in double.
 //
 // Geometry letters as nerve.h: N, C, H, W input; K, R, S filter; P, Q output; G groups.
 #include "cpu/philox.h"
+#include "cuda/conv_igemm.h"
 #include "cuda/cuda_kernels.cuh"
 
 namespace nv {
@@ -346,6 +348,7 @@ nv_status conv2d_forward_f32(nv_ctx* ctx, const ConvShape& s, const float* x, co
   if (n == 0) return NV_OK;
   nv_status st = activate(ctx, "nv_conv2d_forward_f32");
   if (st != NV_OK) return st;
+  if (conv_igemm_fits(s)) return conv2d_forward_igemm(ctx, "nv_conv2d_forward_f32", s, x, w, bias, y);
   return gpu::launch("nv_conv2d_forward_f32", conv2d_forward_kernel, dim3(grid_for(ctx, n, kThreads)),
                      dim3(kThreads), 0, stream_of(ctx), s, x, w, bias, y);
 }
@@ -357,6 +360,7 @@ nv_status conv2d_backward_data_f32(nv_ctx* ctx, const ConvShape& s, const float*
   if (n == 0) return NV_OK;
   nv_status st = activate(ctx, "nv_conv2d_backward_data_f32");
   if (st != NV_OK) return st;
+  if (conv_igemm_fits(s)) return conv2d_backward_data_igemm(ctx, "nv_conv2d_backward_data_f32", s, dy, w, dx);
   return gpu::launch("nv_conv2d_backward_data_f32", conv2d_backward_data_kernel,
                      dim3(grid_for(ctx, n, kThreads)), dim3(kThreads), 0, stream_of(ctx), s, dy, w, dx);
 }
@@ -367,8 +371,12 @@ nv_status conv2d_backward_filter_f32(nv_ctx* ctx, const ConvShape& s, const floa
   const int64_t n = s.K * (s.C / s.G) * s.R * s.S;
   nv_status st = activate(ctx, "nv_conv2d_backward_filter_f32");
   if (st != NV_OK) return st;
-  st = gpu::launch("nv_conv2d_backward_filter_f32", conv2d_backward_filter_kernel,
-                   dim3(grid_for(ctx, n, kThreads)), dim3(kThreads), 0, stream_of(ctx), s, x, dy, dw);
+  if (conv_igemm_fits(s) && s.N * s.P * s.Q > 0) {
+    st = conv2d_backward_filter_igemm(ctx, "nv_conv2d_backward_filter_f32", s, x, dy, dw);
+  } else {
+    st = gpu::launch("nv_conv2d_backward_filter_f32", conv2d_backward_filter_kernel,
+                     dim3(grid_for(ctx, n, kThreads)), dim3(kThreads), 0, stream_of(ctx), s, x, dy, dw);
+  }
   if (st != NV_OK || dbias == nullptr) return st;
   return gpu::launch("nv_conv2d_backward_filter_f32", conv2d_backward_bias_kernel,
                      dim3(grid_for(ctx, s.K, kThreads)), dim3(kThreads), 0, stream_of(ctx), s, dy, dbias);

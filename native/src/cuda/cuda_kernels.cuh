@@ -95,6 +95,25 @@ __device__ __forceinline__ float warp_max(float v) {
   return v;
 }
 
+// Reads H consecutive floats of shared memory (16-byte vectors when H is a multiple of 4; s
+// 16-byte aligned then): the GEMM-shaped kernels' inner loops.
+template <int H>
+__device__ __forceinline__ void read_half(const float* s, float* out) {
+  if constexpr (H % 4 == 0) {
+    NV_UNROLL
+    for (int i = 0; i < H; i += 4) {
+      f4 v = *reinterpret_cast<const f4*>(s + i);
+      out[i] = v.x;
+      out[i + 1] = v.y;
+      out[i + 2] = v.z;
+      out[i + 3] = v.w;
+    }
+  } else {
+    NV_UNROLL
+    for (int i = 0; i < H; ++i) out[i] = s[i];
+  }
+}
+
 // Products and sums the compiler may not fuse into an FMA, where a result must match the
 // CPU bit for bit (random numbers).
 __device__ __forceinline__ float mul_rn(float a, float b) {

@@ -96,24 +96,6 @@ struct TileLoader {
   }
 };
 
-// Reads H consecutive floats of shared memory (16-byte vectors when H is a multiple of 4).
-template <int H>
-__device__ __forceinline__ void read_half(const float* s, float* out) {
-  if constexpr (H % 4 == 0) {
-    NV_UNROLL
-    for (int i = 0; i < H; i += 4) {
-      f4 v = *reinterpret_cast<const f4*>(s + i);
-      out[i] = v.x;
-      out[i + 1] = v.y;
-      out[i + 2] = v.z;
-      out[i + 3] = v.w;
-    }
-  } else {
-    NV_UNROLL
-    for (int i = 0; i < H; ++i) out[i] = s[i];
-  }
-}
-
 // C (M x N, ldc) = alpha op(A) op(B) + beta C for batch entry blockIdx.z (grid-stride over
 // batches); blockIdx.x is the tile index, N tiles fastest. blockDim = kGemmThreads.
 template <int BM, int BN, int TM, int TN, bool TA, bool TB, bool VA, bool VB>
