@@ -42,13 +42,31 @@ public final class Main implements Runnable {
     int code;
     try {
       code = cli.execute(args);
-    } catch (LinkageError e) { // picocli passes Errors through; a broken native install is one of them
-      err.println("nerve: Nerve's native library could not be used: " + oneLine(e.toString()));
+    } catch (LinkageError e) { // picocli passes Errors through: a broken native install, or a trimmed JDK
+      err.println("nerve: " + linkageMessage(e));
       code = EXIT_FAILURE;
     }
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * Says which of the two linkage failures happened: the native library (UnsatisfiedLinkError, or a
+   * JavaCPP class that failed to initialise) or a JDK class missing from a trimmed runtime image
+   * (a jlink image without java.desktop has no javax.imageio for the PNG plots).
+   */
+  static String linkageMessage(LinkageError e) {
+    String text = oneLine(e.toString());
+    boolean jdkClass = e instanceof NoClassDefFoundError && e.getMessage() != null
+        && e.getMessage().matches("(java|javax|sun|jdk)/.*");
+    if (jdkClass) {
+      String module = e.getMessage().startsWith("java/awt") || e.getMessage().startsWith("javax/imageio")
+          ? "java.desktop" : "the module that holds it";
+      return "this Java runtime lacks " + e.getMessage().replace('/', '.') + " (add " + module
+          + " to the runtime image, or use a full JDK): " + text;
+    }
+    return "Nerve's native library could not be used: " + text;
   }
 
   @Override

@@ -37,6 +37,18 @@ class MainTest {
   }
 
   @Test
+  void linkageErrorsSayWhetherTheNativeLibraryOrTheJavaRuntimeIsAtFault() {
+    // Seen on the GPU kit's first jlink image: the PNG plots needed java.desktop, and the old
+    // message blamed the native library.
+    String jdk = Main.linkageMessage(new NoClassDefFoundError("java/awt/image/RenderedImage"));
+    assertTrue(jdk.startsWith("this Java runtime lacks java.awt.image.RenderedImage (add java.desktop"), jdk);
+    String nativeLib = Main.linkageMessage(new UnsatisfiedLinkError("no jniNerve in java.library.path"));
+    assertTrue(nativeLib.startsWith("Nerve's native library could not be used: "), nativeLib);
+    String javacpp = Main.linkageMessage(new NoClassDefFoundError("Could not initialize class dev.nerve.bindings.Nerve"));
+    assertTrue(javacpp.startsWith("Nerve's native library could not be used: "), javacpp);
+  }
+
+  @Test
   void unknownModelIsNamedWithTheChoices() {
     assertUsageError(run("train", "transformer"), "unknown model 'transformer'; choose one of: perceptron, xor, mnist-mlp, dqn-cartpole, gan");
   }
