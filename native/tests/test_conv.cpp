@@ -91,6 +91,10 @@ int main() {
       {3, 1, 13, 13, 5, 5, 5, 1, 1, 0, 0, 1, 1, 1, true},    // LeNet-like
       {2, 3, 6, 6, 4, 1, 1, 2, 2, 0, 0, 1, 1, 1, false},     // 1x1 stride 2 (projection)
       {3, 2, 4, 5, 3, 4, 5, 3, 2, 2, 2, 1, 1, 1, true},      // filter bigger than input
+      // column matrix in bands of output rows (band = 128 Ki floats / (CRS Q) = 22 rows of 40,
+      // the last band partial); stride 2 with a band of 45 rows of 19 over 38 rows
+      {3, 16, 40, 40, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, true},
+      {2, 40, 75, 37, 6, 3, 3, 2, 2, 1, 1, 1, 1, 2, true},
   };
   for (const Config& cfg : configs())
     for (const Case& c : cases) run_case(cfg, c);

@@ -103,19 +103,27 @@ __global__ void conv2d_backward_filter_kernel(ConvShape s, const float* x, const
   }
 }
 
-// dbias[k] = sum over n, p, q of dy[n, k, p, q]
+// dbias[k] = sum over n, p, q of dy[n, k, p, q]: a block per channel, each thread a fixed
+// stride of every image's map in double, then a fixed-shape tree (deterministic).
+constexpr int kBiasThreads = 256;
 __global__ void conv2d_backward_bias_kernel(ConvShape s, const float* dy, float* dbias) {
-  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  __shared__ double part[kBiasThreads];
+  const int tid = threadIdx.x;
   const int64_t PQ = s.P * s.Q;
-  for (int64_t k = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; k < s.K; k += stride) {
+  for (int64_t k = blockIdx.x; k < s.K; k += gridDim.x) {
     double acc = 0.0;
     for (int64_t n = 0; n < s.N; ++n) {
       const float* row = dy + (n * s.K + k) * PQ;
-      float part = 0.0f;
-      for (int64_t i = 0; i < PQ; ++i) part += row[i];
-      acc += part;
+      for (int64_t i = tid; i < PQ; i += kBiasThreads) acc += row[i];
     }
-    dbias[k] = static_cast<float>(acc);
+    part[tid] = acc;
+    __syncthreads();
+    for (int w = kBiasThreads / 2; w > 0; w /= 2) {
+      if (tid < w) part[tid] += part[tid + w];
+      __syncthreads();
+    }
+    if (tid == 0) dbias[k] = static_cast<float>(part[0]);
+    __syncthreads();  // part is reused for the next channel
   }
 }
 
@@ -371,15 +379,17 @@ nv_status conv2d_backward_filter_f32(nv_ctx* ctx, const ConvShape& s, const floa
   const int64_t n = s.K * (s.C / s.G) * s.R * s.S;
   nv_status st = activate(ctx, "nv_conv2d_backward_filter_f32");
   if (st != NV_OK) return st;
-  if (conv_igemm_fits(s) && s.N * s.P * s.Q > 0) {
+  if (n == 0) {
+    // no weights: only the bias gradient
+  } else if (conv_igemm_fits(s) && s.N * s.P * s.Q > 0) {
     st = conv2d_backward_filter_igemm(ctx, "nv_conv2d_backward_filter_f32", s, x, dy, dw);
   } else {
     st = gpu::launch("nv_conv2d_backward_filter_f32", conv2d_backward_filter_kernel,
                      dim3(grid_for(ctx, n, kThreads)), dim3(kThreads), 0, stream_of(ctx), s, x, dy, dw);
   }
-  if (st != NV_OK || dbias == nullptr) return st;
+  if (st != NV_OK || dbias == nullptr || s.K == 0) return st;
   return gpu::launch("nv_conv2d_backward_filter_f32", conv2d_backward_bias_kernel,
-                     dim3(grid_for(ctx, s.K, kThreads)), dim3(kThreads), 0, stream_of(ctx), s, dy, dbias);
+                     dim3(bn_grid(ctx, s.K)), dim3(kBiasThreads), 0, stream_of(ctx), s, dy, dbias);
 }
 
 nv_status max_pool2d_forward_f32(nv_ctx* ctx, const PoolShape& s, const float* x, float* y,
