@@ -157,13 +157,23 @@ public final class RunOutput {
     }
   }
 
-  /** Plots the named metrics against epochs into file (in the folder); no-op without a folder. */
+  /**
+   * Plots the named metrics against epochs into file (in the folder); no-op without a folder.
+   * Returns null, after one line on stderr, where the Java runtime has no java.desktop (a
+   * trimmed jlink image, as the GPU kit's): the run's results and checkpoints matter more than
+   * its pictures.
+   */
   public Path plot(String file, String title, String xTitle, String yTitle, String... names) throws IOException {
     if (dir == null) return null;
     Map<String, double[]> series = new LinkedHashMap<>();
     for (String n : names) series.put(n, series(n));
     Path png = dir.resolve(file);
-    Plots.lines(png, title, xTitle, yTitle, series);
+    try {
+      Plots.lines(png, title, xTitle, yTitle, series);
+    } catch (NoClassDefFoundError e) {
+      System.err.println("nerve: " + file + " not drawn: this Java runtime lacks java.desktop (" + e.getMessage() + ")");
+      return null;
+    }
     return png;
   }
 }
