@@ -56,6 +56,10 @@ def main():
     dst = torch.empty(n, device=dev)
     sec = timed(50, lambda: dst.copy_(src))
     report(f"copy_d2d_{n}", 2.0 * n * 4 / sec / 1e9, "GB/s")
+    n = 32 * 64 * 56 * 56
+    x = torch.rand(n, device=dev) * 2 - 1
+    sec = timed(50, lambda: x.sum())
+    report(f"sum_{n}", n * 4 / sec / 1e9, "GB/s")
     model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 256),
                                 torch.nn.ReLU(), torch.nn.Linear(256, 10)).to(dev)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
@@ -104,6 +108,25 @@ def main():
 
         sec = timed(200, lenet_step)
         report(f"lenet_step_b64{suffix}", 64 / sec, "images/s")
+
+    # The three cuDNN kernels alone (autotuned), as GpuBench's conv3x3_kernel_* rows.
+    torch.backends.cudnn.benchmark = True
+    try:
+        n, c, hw, k = 32, 64, 56, 64
+        shape = f"_n{n}c{c}hw{hw}k{k}"
+        flop = 2.0 * n * k * c * 9 * hw * hw
+        with torch.no_grad():
+            x = torch.rand(n, c, hw, hw, device=dev) * 2 - 1
+            w = (torch.rand(k, c, 3, 3, device=dev) * 2 - 1) * 0.05
+            y = torch.nn.functional.conv2d(x, w, padding=1)
+            report("conv3x3_kernel_forward" + shape,
+                   flop / timed(20, lambda: torch.nn.functional.conv2d(x, w, padding=1)) / 1e9, "GFLOP/s")
+            for name, mask in (("backward_data", [True, False, False]), ("backward_filter", [False, True, False])):
+                def bwd():
+                    torch.ops.aten.convolution_backward(y, x, w, None, [1, 1], [1, 1], [1, 1], False, [0, 0], 1, mask)
+                report(f"conv3x3_kernel_{name}{shape}", flop / timed(20, bwd) / 1e9, "GFLOP/s")
+    except Exception as e:  # the figures above stand without these
+        print(f"gpu_peers: conv kernel rows skipped: {e}", file=sys.stderr)
     return 0
 
 

@@ -58,7 +58,9 @@ int main() {
   const int64_t shapes[][3] = {{1, 1, 1},  {5, 7, 1},      {4, 33, 17},  {2, 1000, 57},
                                {7, 1, 5},  {1, 30000, 1},  {3, 5000, 1}, {3, 20000, 3},
                                {64, 10, 1}, {1, 257, 100}, {33, 3, 65},  {0, 5, 3},
-                               {37, 1025, 1}};
+                               {37, 1025, 1},
+                               // long rows split over blocks (on a GPU too: parts of >= 16 Ki)
+                               {1, 200003, 1}, {2, 70001, 1}};
   for (const GpuConfig& g : gpu_configs()) {
     for (auto& s : shapes) {
       for (int op = 0; op < 4; ++op) test_reduce(g, op, s[0], s[1], s[2], false);

@@ -124,6 +124,42 @@ __global__ void reduce_rows_block_kernel(int64_t rows, int64_t n, const float* x
   }
 }
 
+// Few long rows: block b = (row r, part) reduces elements [part span, (part + 1) span) of row
+// r into partial[b]; reduce_parts_kernel then combines each row's parts in order. (One block
+// per row left all but one SM idle on a whole-tensor sum: 6.4 M floats took milliseconds.)
+template <class R>
+__global__ void reduce_rows_split_kernel(int64_t rows, int64_t n, int64_t span, int64_t parts,
+                                         const float* x, typename R::T* partial) {
+  __shared__ typename R::T wp[kWarp];
+  const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
+  const int warps = blockDim.x / kWarp;
+  for (int64_t b = blockIdx.x; b < rows * parts; b += gridDim.x) {
+    const int64_t r = b / parts, lo = (b % parts) * span;
+    const int64_t hi = lo + span < n ? lo + span : n;
+    typename R::T a = thread_reduce<R>(x + r * n, hi, 1, lo + threadIdx.x, blockDim.x);
+    a = warp_combine<R>(a);
+    if (lane == 0) wp[warp] = a;
+    __syncthreads();
+    if (warp == 0) {
+      a = lane < warps ? wp[lane] : R::init();
+      a = warp_combine<R>(a);
+      if (lane == 0) partial[b] = a;
+    }
+    __syncthreads();  // wp is reused by the next block-row
+  }
+}
+
+template <class R>
+__global__ void reduce_parts_kernel(int64_t rows, int64_t parts, const typename R::T* partial,
+                                    typename R::Out* out, float scale) {
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t r = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; r < rows; r += stride) {
+    typename R::T a = R::init();
+    for (int64_t p = 0; p < parts; ++p) a = R::combine(a, partial[r * parts + p]);
+    out[r] = R::out(a, scale);
+  }
+}
+
 // x is (outer, n, inner), out (outer, inner); a block of (32, 8) per 32 columns of one o:
 // lane x owns column i0 + x, warp y takes k = y, y + 8, ...; the 8 partials meet in shared
 // memory and warp 0 combines them in order.
@@ -151,6 +187,24 @@ __global__ void reduce_cols_kernel(int64_t outer, int64_t n, int64_t inner, cons
 namespace {
 
 constexpr int64_t kWarpRowMax = 1024;  // rows up to this long get a warp, longer ones a block
+#ifdef NERVE_CUDA_SIM
+constexpr int64_t kMinSpan = 1024;  // small enough that the simulator's tests split rows too
+#else
+constexpr int64_t kMinSpan = 16384;  // a part is at least this many elements (64 KiB)
+#endif
+
+// Parts per row so that rows x parts blocks give every SM two, each part >= kMinSpan long.
+int64_t row_parts(nv_ctx* ctx, int64_t rows, int64_t n) {
+#ifdef NERVE_CUDA_SIM
+  const int64_t sms = 4;
+#else
+  const int64_t sms = state(ctx).sm_count;
+#endif
+  int64_t parts = (2 * sms + rows - 1) / rows;
+  const int64_t most = n / kMinSpan;
+  if (parts > most) parts = most;
+  return parts < 1 ? 1 : parts;
+}
 
 template <class R>
 nv_status launch_reduce(nv_ctx* ctx, const char* fn, int64_t outer, int64_t n, int64_t inner,
@@ -160,6 +214,19 @@ nv_status launch_reduce(nv_ctx* ctx, const char* fn, int64_t outer, int64_t n, i
     if (n <= kWarpRowMax)
       return gpu::launch(fn, reduce_rows_warp_kernel<R>, dim3(grid_for(ctx, outer, 8)),
                          dim3(kWarp, 8), 0, st, outer, n, x, out, scale);
+    const int64_t parts = row_parts(ctx, outer, n);
+    if (parts > 1) {
+      const int64_t span = (n + parts - 1) / parts;
+      void* ws = nullptr;
+      nv_status s = scratch(ctx, outer * parts * int64_t(sizeof(typename R::T)), &ws, fn);
+      if (s != NV_OK) return s;
+      auto* partial = static_cast<typename R::T*>(ws);
+      s = gpu::launch(fn, reduce_rows_split_kernel<R>, dim3(grid_for(ctx, outer * parts, 1)),
+                      dim3(256), 0, st, outer, n, span, parts, x, partial);
+      if (s != NV_OK) return s;
+      return gpu::launch(fn, reduce_parts_kernel<R>, dim3(grid_for(ctx, outer, 256)), dim3(256), 0,
+                         st, outer, parts, static_cast<const typename R::T*>(partial), out, scale);
+    }
     return gpu::launch(fn, reduce_rows_block_kernel<R>, dim3(grid_for(ctx, outer, 1)),
                        dim3(256), 0, st, outer, n, x, out, scale);
   }

@@ -62,11 +62,14 @@ public final class GpuBench {
     long[][] softmaxes = quick ? new long[][] {{64, 100}, {8, 5000}} : new long[][] {{4096, 1000}, {4096, 32768}};
     for (long[] s : softmaxes) softmax(s[0], s[1]);
     copy(quick ? 1 << 16 : 1L << 28);
+    sum(quick ? 1 << 16 : 32L * 64 * 56 * 56);
     mlpStep(quick ? 8 : 128);
     for (String pass : new String[] {"forward", "backward_data", "backward_filter"}) {
       if (quick) conv(pass, 2, 8, 10, 8);
       else conv(pass, 32, 64, 56, 64);
     }
+    if (quick) convKernels(2, 8, 10, 8);
+    else convKernels(32, 64, 56, 64);
     lenetStep(quick ? 4 : 64);
   }
 
@@ -123,6 +126,16 @@ public final class GpuBench {
     }
   }
 
+  /** A whole-tensor sum (the conv benchmarks' y.sum()), in GB/s read. */
+  private void sum(long n) {
+    Generator gen = new Generator(4);
+    try (Scope s = Scope.open(); Grad g = Grad.off()) {
+      Tensor x = Tensor.rand(device, gen, -1, 1, n);
+      double sec = time(quick ? 3 : 50, () -> x.sum().close());
+      report("sum_" + n, n * 4.0 / sec / 1e9, "GB/s");
+    }
+  }
+
   private void mlpStep(int batch) {
     Generator gen = new Generator(3);
     Sequential model = new Sequential(new Linear(784, 512, true, device, gen), new ReLU(),
@@ -166,6 +179,31 @@ public final class GpuBench {
       });
       double flop = 2.0 * n * k * c * 9 * hw * hw * (pass.equals("forward") ? 1 : 2);
       report("conv3x3_" + pass + "_n" + n + "c" + c + "hw" + hw + "k" + k, flop / sec / 1e9, "GFLOP/s");
+    }
+  }
+
+  /**
+   * The three conv kernels alone (dev.nerve.ops.Convolutions, no autograd, no sum): what the
+   * autograd figures above spend outside the convolution is the difference.
+   */
+  private void convKernels(int n, int c, int hw, int k) {
+    Generator gen = new Generator(7);
+    long[] geom = {1, 1, 1, 1, 1, 1};
+    try (Scope s = Scope.open(); Grad g = Grad.off()) {
+      Tensor x = Tensor.rand(device, gen, -1, 1, n, c, hw, hw);
+      Tensor w = Tensor.rand(device, gen, -0.05f, 0.05f, k, c, 3, 3);
+      Tensor y = Tensor.empty(device, DType.F32, n, k, hw, hw);
+      Tensor dx = Tensor.empty(device, DType.F32, n, c, hw, hw);
+      Tensor dw = Tensor.empty(device, DType.F32, k, c, 3, 3);
+      double flop = 2.0 * n * k * c * 9 * hw * hw;
+      String shape = "_n" + n + "c" + c + "hw" + hw + "k" + k;
+      int reps = quick ? 3 : 20;
+      double fwd = time(reps, () -> dev.nerve.ops.Convolutions.conv2dForward(x, w, null, geom, 1, y));
+      report("conv3x3_kernel_forward" + shape, flop / fwd / 1e9, "GFLOP/s");
+      double data = time(reps, () -> dev.nerve.ops.Convolutions.conv2dBackwardData(y, w, geom, 1, dx));
+      report("conv3x3_kernel_backward_data" + shape, flop / data / 1e9, "GFLOP/s");
+      double filter = time(reps, () -> dev.nerve.ops.Convolutions.conv2dBackwardFilter(x, y, geom, 1, dw, null));
+      report("conv3x3_kernel_backward_filter" + shape, flop / filter / 1e9, "GFLOP/s");
     }
   }
 
