@@ -218,44 +218,53 @@ nv_status conv2d_backward_filter_f32(nv_ctx* ctx, const ConvShape& s, const floa
   const int64_t tasks = image_tasks(ctx, s.N);
   const int64_t band = band_rows(s);
   const int64_t col_elems = s.pointwise() ? 0 : CRS * band * s.Q;
-  // Per task: its im2col buffer; tasks after the first also a private dw, summed at the end.
+  // Each task sums its images into a private dw^T (per group CRS x Kg): dw^T = col * dy^T has
+  // the big column matrix as A, which the narrow-C GEMM reads in place (Kg <= 64), and only
+  // the small dy band gets packed; dw = dy * col^T packed the whole column matrix, transposed.
+  // The parts are transposed and added in task order at the end.
   const int64_t per_task = col_elems + dw_elems;
   Workspace::Lease lease(ctx->workspace);
   float* ws = lease.get<float>(tasks * per_task);
   if (ws == nullptr) return no_workspace("nv_conv2d_backward_filter_f32", tasks * per_task * 4);
-  if (s.N == 0) std::memset(dw, 0, sizeof(float) * dw_elems);
   parallel_tasks(ctx, tasks, [&](int64_t t) {
     float* col = ws + t * per_task;
-    float* acc = t == 0 ? dw : col + col_elems;
+    float* acc = col + col_elems;
     bool first = true;
     for (int64_t n = s.N * t / tasks; n < s.N * (t + 1) / tasks; ++n) {
       for (int64_t g = 0; g < s.G; ++g) {
         const float* xg = x + (n * s.C + g * s.Cg()) * HW;
         const float* dyg = dy + (n * s.K + g * Kg) * PQ;
         if (s.pointwise()) {
-          gemm_f32(ctx, false, true, Kg, CRS, PQ, 1.0f, dyg, PQ, xg, PQ, first ? 0.0f : 1.0f,
-                   acc + g * Kg * CRS, CRS);
+          gemm_f32(ctx, false, true, CRS, Kg, PQ, 1.0f, xg, PQ, dyg, PQ, first ? 0.0f : 1.0f,
+                   acc + g * Kg * CRS, Kg);
           continue;
         }
         for (int64_t p0 = 0; p0 < s.P; p0 += band) {
           const int64_t p1 = p0 + band < s.P ? p0 + band : s.P, cols = (p1 - p0) * s.Q;
           im2col(s, xg, col, p0, p1);
-          gemm_f32(ctx, false, true, Kg, CRS, cols, 1.0f, dyg + p0 * s.Q, PQ, col, cols,
-                   first && p0 == 0 ? 0.0f : 1.0f, acc + g * Kg * CRS, CRS);
+          gemm_f32(ctx, false, true, CRS, Kg, cols, 1.0f, col, cols, dyg + p0 * s.Q, PQ,
+                   first && p0 == 0 ? 0.0f : 1.0f, acc + g * Kg * CRS, Kg);
         }
       }
       first = false;
     }
     if (first) std::memset(acc, 0, sizeof(float) * dw_elems);  // a task with no image
   });
-  if (tasks > 1) {
-    parallel_for(ctx, dw_elems, 4096, [&](int64_t lo, int64_t hi) {
-      for (int64_t t = 1; t < tasks; ++t) {
-        const float* part = ws + t * per_task + col_elems;
-        for (int64_t i = lo; i < hi; ++i) dw[i] += part[i];
+  // dw[g Kg + k, i] = sum over tasks of acc_t[g][i][k], rows (g, k) split over the pool.
+  parallel_for(ctx, s.K, 1 + 4096 / (CRS + 1), [&](int64_t lo, int64_t hi) {
+    for (int64_t gk = lo; gk < hi; ++gk) {
+      const int64_t g = gk / Kg, k = gk % Kg;
+      float* out = dw + gk * CRS;
+      for (int64_t t = 0; t < tasks; ++t) {
+        const float* part = ws + t * per_task + col_elems + g * Kg * CRS + k;
+        if (t == 0) {
+          for (int64_t i = 0; i < CRS; ++i) out[i] = part[i * Kg];
+        } else {
+          for (int64_t i = 0; i < CRS; ++i) out[i] += part[i * Kg];
+        }
       }
-    });
-  }
+    }
+  });
   if (dbias != nullptr) {
     parallel_for(ctx, s.K, 1 + 65536 / (s.N * PQ + 1), [&](int64_t lo, int64_t hi) {
       for (int64_t k = lo; k < hi; ++k) {
