@@ -15,6 +15,7 @@
 // core's L2): a whole image's (7.2 MB for 64 channels, 3x3, 56x56) went out to memory and came
 // back for the GEMM's packing, and that traffic cost as much as the arithmetic.
 #include <cstring>
+#include <vector>
 
 #include "core/context.h"
 #include "core/error.h"
@@ -106,6 +107,70 @@ void col2im(const ConvShape& s, const float* col, float* dx, int64_t p0, int64_t
   }
 }
 
+// The forward's column matrix, never stored: the GEMM asks for NR-wide panels of it and they are
+// gathered from the image directly (im2col into a buffer and then packing that buffer was two
+// passes over 576 x 3136 floats per image on issue 5's shape).
+class Im2colPanels final : public BPanelSource {
+ public:
+  Im2colPanels(const ConvShape& s, const float* x) : s_(s), x_(x), q0_(s.S), q1_(s.S) {
+    for (int64_t t = 0; t < s.S; ++t) valid_range(s.Q, s.W, s.sw, t * s.dw - s.pw, q0_[t], q1_[t]);
+  }
+
+  void pack(int64_t k0, int64_t j0, int64_t n, int64_t kc, int nr, float* dst) const override {
+    // The panel's columns j0 .. j0 + n - 1 as runs within one output row each.
+    constexpr int kMaxRuns = 64;  // nr <= 64
+    int64_t run_p[kMaxRuns], run_q[kMaxRuns], run_len[kMaxRuns];
+    int runs = 0;
+    for (int64_t j = j0, c = 0; c < n; ++runs) {
+      run_p[runs] = j / s_.Q;
+      run_q[runs] = j - run_p[runs] * s_.Q;
+      run_len[runs] = n - c < s_.Q - run_q[runs] ? n - c : s_.Q - run_q[runs];
+      c += run_len[runs];
+      j += run_len[runs];
+    }
+    const int64_t RS = s_.R * s_.S;
+    int64_t ch = k0 / RS, r = (k0 % RS) / s_.S, t = k0 % s_.S;
+    for (int64_t k = 0; k < kc; ++k) {
+      float* d = dst + k * nr;
+      const float* xc = x_ + ch * s_.H * s_.W;
+      const int64_t woff = t * s_.dw - s_.pw;
+      for (int i = 0; i < runs; ++i) {
+        const int64_t ih = run_p[i] * s_.sh - s_.ph + r * s_.dh;
+        const int64_t qa = run_q[i], qb = qa + run_len[i];
+        if (ih < 0 || ih >= s_.H) {
+          std::memset(d, 0, sizeof(float) * run_len[i]);
+        } else {
+          // valid output columns [lo, hi) of this tap, clipped to the run
+          const int64_t lo = q0_[t] > qa ? (q0_[t] < qb ? q0_[t] : qb) : qa;
+          const int64_t hi = q1_[t] < qb ? (q1_[t] > lo ? q1_[t] : lo) : qb;
+          const float* in = xc + ih * s_.W + woff;
+          for (int64_t q = qa; q < lo; ++q) d[q - qa] = 0.0f;
+          if (s_.sw == 1) {
+            std::memcpy(d + (lo - qa), in + lo, sizeof(float) * (hi - lo));
+          } else {
+            for (int64_t q = lo; q < hi; ++q) d[q - qa] = in[q * s_.sw];
+          }
+          for (int64_t q = hi; q < qb; ++q) d[q - qa] = 0.0f;
+        }
+        d += run_len[i];
+      }
+      for (int64_t c = n; c < nr; ++c) dst[k * nr + c] = 0.0f;
+      if (++t == s_.S) {
+        t = 0;
+        if (++r == s_.R) {
+          r = 0;
+          ++ch;
+        }
+      }
+    }
+  }
+
+ private:
+  const ConvShape& s_;
+  const float* x_;
+  std::vector<int64_t> q0_, q1_;
+};
+
 // Tasks for N images on the context's pool: one per thread, at most one per image.
 inline int64_t image_tasks(nv_ctx* ctx, int64_t N) {
   int64_t threads = ctx->pool ? ctx->pool->size() : 1;
@@ -141,14 +206,7 @@ nv_status conv2d_forward_f32(nv_ctx* ctx, const ConvShape& s, const float* x, co
                              const float* bias, float* y) {
   const int64_t Kg = s.Kg(), CRS = s.CRS(), PQ = s.PQ(), HW = s.H * s.W;
   const int64_t tasks = image_tasks(ctx, s.N);
-  const int64_t band = band_rows(s);
-  const int64_t col_elems = s.pointwise() ? 0 : CRS * band * s.Q;
-  Workspace::Lease lease(ctx->workspace);
-  float* ws = lease.get<float>(tasks * col_elems);
-  if (col_elems > 0 && ws == nullptr)
-    return no_workspace("nv_conv2d_forward_f32", tasks * col_elems * 4);
   parallel_tasks(ctx, tasks, [&](int64_t t) {
-    float* col = ws + t * col_elems;
     for (int64_t n = s.N * t / tasks; n < s.N * (t + 1) / tasks; ++n) {
       for (int64_t g = 0; g < s.G; ++g) {
         const float* xg = x + (n * s.C + g * s.Cg()) * HW;
@@ -164,13 +222,8 @@ nv_status conv2d_forward_f32(nv_ctx* ctx, const ConvShape& s, const float* x, co
         }
         if (s.pointwise()) {
           gemm_f32(ctx, false, false, Kg, PQ, CRS, 1.0f, w + g * Kg * CRS, CRS, xg, PQ, beta, yg, PQ);
-          continue;
-        }
-        for (int64_t p0 = 0; p0 < s.P; p0 += band) {
-          const int64_t p1 = p0 + band < s.P ? p0 + band : s.P, cols = (p1 - p0) * s.Q;
-          im2col(s, xg, col, p0, p1);
-          gemm_f32(ctx, false, false, Kg, cols, CRS, 1.0f, w + g * Kg * CRS, CRS, col, cols, beta,
-                   yg + p0 * s.Q, PQ);
+        } else {
+          gemm_f32_gathered_b(ctx, Kg, PQ, CRS, w + g * Kg * CRS, CRS, Im2colPanels(s, xg), beta, yg, PQ);
         }
       }
     }

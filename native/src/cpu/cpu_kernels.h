@@ -31,6 +31,18 @@ void gemm_strided_batched_f32(nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M
                               int64_t stride_a, const float* B, int64_t ldb, int64_t stride_b,
                               float beta, float* C, int64_t ldc, int64_t stride_c,
                               int64_t batch);
+// A B operand that is never stored, only packed: pack() writes the panel
+// dst[k * nr + c] = B(k0 + k, j0 + c) for k < kc, c < n, and zeros for n <= c < nr.
+// (The convolution's column matrix, gathered from the image straight into the GEMM's panels.)
+struct BPanelSource {
+  virtual void pack(int64_t k0, int64_t j0, int64_t n, int64_t kc, int nr, float* dst) const = 0;
+
+ protected:
+  ~BPanelSource() = default;
+};
+// C (M x N) = A (M x K, row-major, lda) B + beta C, with B packed by b.
+void gemm_f32_gathered_b(nv_ctx* ctx, int64_t M, int64_t N, int64_t K, const float* A,
+                         int64_t lda, const BPanelSource& b, float beta, float* C, int64_t ldc);
 
 // elementwise.cpp
 void unary_f32(nv_ctx* ctx, int32_t op, int64_t n, const float* x, float* y, float alpha,

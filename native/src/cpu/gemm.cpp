@@ -130,9 +130,10 @@ void scale_c(int64_t M, int64_t N, float beta, float* C, int64_t ldc) {
 }
 
 // One GEMM; parallel == false keeps it on the calling thread (used inside batched calls).
+// bsrc, when given, packs op(B) instead of pack_b (B and tb are then unused).
 void gemm(nv_ctx* ctx, bool parallel, bool ta, bool tb, int64_t M, int64_t N, int64_t K,
           float alpha, const float* A, int64_t lda, const float* B, int64_t ldb, float beta,
-          float* C, int64_t ldc) {
+          float* C, int64_t ldc, const BPanelSource* bsrc = nullptr) {
   if (M == 0 || N == 0) return;
   if (K == 0 || alpha == 0.0f) {
     scale_c(M, N, beta, C, ldc);
@@ -147,7 +148,7 @@ void gemm(nv_ctx* ctx, bool parallel, bool ta, bool tb, int64_t M, int64_t N, in
   const int64_t rsa = ta ? 1 : lda, csa = ta ? lda : 1;
   // With few MR panels, each packed B element would serve only a few micro-kernel calls, and
   // the copy (a pass over all of B) costs as much as they save: read B in place.
-  const bool b_direct = kern.b_in_place && !tb && M <= 4 * mr;
+  const bool b_direct = bsrc == nullptr && kern.b_in_place && !tb && M <= 4 * mr;
   const int threads = ctx->pool ? ctx->pool->size() : 1;
   // Below ~2 MFLOP waking the pool costs more than it saves.
   if (threads <= 1 || static_cast<double>(M) * N * K < 1e6) parallel = false;
@@ -167,7 +168,8 @@ void gemm(nv_ctx* ctx, bool parallel, bool ta, bool tb, int64_t M, int64_t N, in
         for (int64_t p = lo; p < hi; ++p) {
           int64_t j0 = p * nr;
           int64_t n = nc - j0 < nr ? nc - j0 : nr;
-          pack_b(tb, B, ldb, pc, jc + j0, n, kc, nr, bpack + p * kc * nr);
+          if (bsrc != nullptr) bsrc->pack(pc, jc + j0, n, kc, nr, bpack + p * kc * nr);
+          else pack_b(tb, B, ldb, pc, jc + j0, n, kc, nr, bpack + p * kc * nr);
         }
       };
       if (!b_direct) {
@@ -218,6 +220,11 @@ void gemm_f32(nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M, int64_t N, int
               float alpha, const float* A, int64_t lda, const float* B, int64_t ldb, float beta,
               float* C, int64_t ldc) {
   gemm(ctx, true, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+void gemm_f32_gathered_b(nv_ctx* ctx, int64_t M, int64_t N, int64_t K, const float* A,
+                         int64_t lda, const BPanelSource& b, float beta, float* C, int64_t ldc) {
+  gemm(ctx, true, false, false, M, N, K, 1.0f, A, lda, nullptr, 0, beta, C, ldc, &b);
 }
 
 void gemm_strided_batched_f32(nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M, int64_t N,
