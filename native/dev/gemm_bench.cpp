@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
     void* h = dlopen(lib, RTLD_NOW);
     if (!h) return std::printf("%s\n", dlerror()), 1;
     cblas_sgemm = reinterpret_cast<sgemm_fn>(dlsym(h, "cblas_sgemm"));
-    reinterpret_cast<void (*)(int)>(dlsym(h, "openblas_set_num_threads"))(2);
+    reinterpret_cast<void (*)(int)>(dlsym(h, "openblas_set_num_threads"))(getenv("NV_THREADS") ? atoi(getenv("NV_THREADS")) : 2);
     std::printf("OpenBLAS core: %s\n", reinterpret_cast<char* (*)()>(dlsym(h, "openblas_get_corename"))());
   }
   nv_ctx* ctx;

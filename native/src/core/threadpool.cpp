@@ -16,8 +16,10 @@ namespace {
 // of waiting on the pool it is part of.
 thread_local bool inside_job = false;
 // How long an idle worker spins before it sleeps: long enough to bridge the gap between two
-// kernels of a training step, short enough not to steal much from other processes.
-constexpr auto kWorkerSpin = std::chrono::microseconds(50);
+// kernels of a training step, short enough not to steal much from other processes. 50 us was
+// too short on this VM: workers fell asleep inside a GEMM's phases and paid the wake-up, and
+// 2 threads ran a 256^3 GEMM at 250 GFLOP/s against 369 with 200-1000 us (native/dev/gemm_bench).
+constexpr auto kWorkerSpin = std::chrono::microseconds(250);
 }  // namespace
 
 ThreadPool::ThreadPool(int threads) : threads_(threads < 1 ? 1 : threads) {
