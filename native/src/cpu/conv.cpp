@@ -1,19 +1,22 @@
-// 2-D convolution (NCHW) on the CPU: im2col + our GEMM, for every stride, padding, dilation
-// and group count.
+// 2-D convolution (NCHW) on the CPU: the column matrix col(x) + our GEMM, for every stride,
+// padding, dilation and group count.
 //
-//   forward:         y[n, g] (Kg x PQ)   = w[g] (Kg x CRS) * col(x[n, g]) (CRS x PQ) + bias
-//   backward data:   dcol (CRS x PQ)     = w[g]^T * dy[n, g];  dx[n, g] = col2im(dcol)
-//   backward filter: dw[g] (Kg x CRS)   += dy[n, g] (Kg x PQ) * col(x[n, g])^T
+//   forward:         y[n, g] (Kg x PQ)     = w[g] (Kg x CRS) * col(x[n, g]) (CRS x PQ) + bias
+//   backward data:   dcol (CRS x PQ)       = w[g]^T * dy[n, g];  dx[n, g] = col2im(dcol)
+//   backward filter: dw[g]^T (CRS x Kg)   += col(x[n, g]) (CRS x PQ) * dy[n, g]^T
 //
-// Work is split over images: each pool thread takes a contiguous run of images with its own
-// im2col buffer from the context's workspace (and, for the filter gradient, its own partial
-// dw, summed at the end), so the GEMMs inside run single-threaded on hot buffers. With fewer
-// images than threads, one task walks the images and the GEMM itself goes parallel.
-// A 1x1 stride-1 unpadded convolution needs no im2col: x[n, g] is the column matrix.
+// Work is split over images: each pool thread takes a contiguous run of images (and, for the
+// filter gradient, keeps its own partial dw^T, transposed and summed at the end), so the GEMMs
+// inside run single-threaded on hot buffers. With fewer images than threads, one task walks the
+// images and the GEMM itself goes parallel. A 1x1 stride-1 unpadded convolution needs no
+// column matrix: x[n, g] is one.
 //
-// The column matrix is built a band of output rows at a time (kBandFloats, about half of a
-// core's L2): a whole image's (7.2 MB for 64 channels, 3x3, 56x56) went out to memory and came
-// back for the GEMM's packing, and that traffic cost as much as the arithmetic.
+// The forward never stores col(x): the GEMM's B panels are gathered from the image directly
+// (Im2colPanels). The backward passes build it a band of output rows at a time (kBandFloats,
+// about half of a core's L2) in a per-task buffer from the context's workspace: a whole image's
+// (7.2 MB for 64 channels, 3x3, 56x56) went out to memory and came back for the GEMM's packing,
+// and that traffic cost as much as the arithmetic. For the filter gradient the band is the
+// GEMM's A, which the narrow-C kernel (Kg <= 64) reads in place.
 #include <cstring>
 #include <vector>
 
