@@ -90,6 +90,12 @@ int main() {
         run_case(g, ta, tb, 0, 19, 5, 1.0f, 1.0f, 0, false);
         run_case(g, ta, tb, 20, 24, 36, 0.0f, 0.5f, 4, false);  // alpha == 0
         run_case(g, ta, tb, 9, 12, 20, 1.0f, 0.5f, 0, false, false, 3);  // strided batch
+        // Split-K (cuda-sim: 4 SMs, parts of >= 32): 128 x 128 tiles over 5 parts of 64 with
+        // a last part of 44, odd leading dimensions; 64 x 64 tiles; beta == 0 over NaN;
+        // 16-byte loads.
+        run_case(g, ta, tb, 100, 120, 300, 0.7f, -1.3f, 3, false);
+        run_case(g, ta, tb, 50, 70, 200, 1.0f, 0.0f, 1, true);
+        run_case(g, ta, tb, 64, 96, 256, 1.0f, 0.5f, 0, false);
         // Tensor cores, 64 x 64 tiles (fewer than 4 tiles of 128 x 128 in cuda-sim): odd edges,
         // beta over NaN, batches, K == 0, long odd K.
         for (int64_t M : {1, 7, 33})

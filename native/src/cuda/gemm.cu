@@ -188,6 +188,20 @@ __global__ void gemm_scale_kernel(int64_t M, int64_t N, float beta, float* C, in
   }
 }
 
+// C = alpha * (part[0] + part[1] + ... + part[S - 1]) + beta * C, the parts (M x N, dense) in
+// order: split-K's second pass (beta == 0 never reads C).
+__global__ void gemm_sum_parts_kernel(int64_t M, int64_t N, int64_t parts, float alpha, float beta,
+                                      const float* part, float* C, int64_t ldc) {
+  const int64_t total = M * N;
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < total; e += stride) {
+    float acc = 0.0f;
+    for (int64_t z = 0; z < parts; ++z) acc += part[z * total + e];
+    float* c = C + e / N * ldc + e % N;
+    *c = beta == 0.0f ? alpha * acc : alpha * acc + beta * *c;
+  }
+}
+
 // ---------------------------------------------------------------- launchers
 
 namespace {
@@ -236,6 +250,60 @@ nv_status launch_config(nv_ctx* ctx, const char* fn, bool ta, bool tb, bool va, 
   return fail(NV_ERR_INTERNAL, "%s: no GEMM kernel for this case", fn);
 }
 
+// Split-K: each part of K at least this long (the simulator's small tests split too).
+#ifdef NERVE_CUDA_SIM
+constexpr int64_t kMinSplitK = 32;
+#else
+constexpr int64_t kMinSplitK = 128;
+#endif
+constexpr int64_t kSplitAlign = 32;  // part lengths are multiples of this (16-byte loads stay aligned)
+
+// Parts of K that give the SMs two blocks each with `tiles` tiles, each part >= kMinSplitK, the
+// partial products within 16 Mi floats (64 MiB) of scratch.
+int64_t split_parts(int64_t sms, int64_t tiles, const GemmArgs& g) {
+  int64_t parts = (2 * sms + tiles - 1) / tiles;
+  if (parts > g.K / kMinSplitK) parts = g.K / kMinSplitK;
+  const int64_t room = (int64_t(16) << 20) / (g.M * g.N);
+  if (parts > room) parts = room;
+  return parts < 1 ? 1 : parts;
+}
+
+// C = alpha op(A) op(B) + beta C with K cut into `parts` pieces of ks (a multiple of
+// kSplitAlign; the last one shorter): pieces 0 .. n-2 run as one strided batch of GEMMs
+// into scratch, the last one as its own launch, then gemm_sum_parts_kernel adds them in order.
+// For (512, 1024, 4096) on 132 SMs, 32 tiles of 128 x 128 become 288 blocks.
+nv_status gemm_split_k(nv_ctx* ctx, const char* fn, bool ta, bool tb, const GemmArgs& g,
+                       int64_t parts, bool big) {
+  int64_t ks = (g.K + parts - 1) / parts;
+  ks = (ks + kSplitAlign - 1) / kSplitAlign * kSplitAlign;
+  parts = (g.K + ks - 1) / ks;
+  void* ws = nullptr;
+  nv_status st = scratch(ctx, parts * g.M * g.N * int64_t(sizeof(float)), &ws, fn);
+  if (st != NV_OK) return st;
+  float* part = static_cast<float*>(ws);
+  // op(A)(m, k) is A[m lda + k] or A[k lda + m]; op(B)(k, n) is B[k ldb + n] or B[n ldb + k].
+  const int64_t step_a = ta ? ks * g.lda : ks, step_b = tb ? ks : ks * g.ldb;
+  auto launch = [&](const GemmArgs& p) {
+    const bool va = vec_ok(p.A, p.lda, ta ? p.M : p.K, p.batch > 1 ? p.stride_a : 0);
+    const bool vb = vec_ok(p.B, p.ldb, tb ? p.K : p.N, p.batch > 1 ? p.stride_b : 0);
+    return big ? launch_config<128, 128, 8, 8>(ctx, fn, ta, tb, va, vb, p)
+               : launch_config<64, 64, 4, 4>(ctx, fn, ta, tb, va, vb, p);
+  };
+  if (parts > 1) {
+    GemmArgs head{g.M, g.N, ks, 1.0f, 0.0f, g.A, g.lda, step_a, g.B, g.ldb, step_b,
+                  part, g.N, g.M * g.N, parts - 1};
+    st = launch(head);
+    if (st != NV_OK) return st;
+  }
+  GemmArgs last{g.M, g.N, g.K - (parts - 1) * ks, 1.0f, 0.0f, g.A + (parts - 1) * step_a, g.lda, 0,
+                g.B + (parts - 1) * step_b, g.ldb, 0, part + (parts - 1) * g.M * g.N, g.N, 0, 1};
+  st = launch(last);
+  if (st != NV_OK) return st;
+  return gpu::launch(fn, gemm_sum_parts_kernel, dim3(grid_for(ctx, g.M * g.N, 256)), dim3(256), 0,
+                     stream_of(ctx), g.M, g.N, parts, g.alpha, g.beta,
+                     static_cast<const float*>(part), g.C, g.ldc);
+}
+
 nv_status gemm_any(nv_ctx* ctx, const char* fn, bool ta, bool tb, const GemmArgs& g) {
   if (g.M == 0 || g.N == 0 || g.batch == 0) return NV_OK;
   nv_status s = activate(ctx, fn);
@@ -263,6 +331,14 @@ nv_status gemm_any(nv_ctx* ctx, const char* fn, bool ta, bool tb, const GemmArgs
 #endif
   if (big_tiles >= enough)
     return launch_config<128, 128, 8, 8>(ctx, fn, ta, tb, va, vb, g);
+  // Too few tiles for the SMs, but a long K: split K (below).
+  if (g.batch == 1 && g.K >= 2 * kMinSplitK) {
+    const int64_t small_tiles = ((g.M + 63) / 64) * ((g.N + 63) / 64);
+    int64_t parts = split_parts(enough, big_tiles, g);
+    if (big_tiles * parts >= enough) return gemm_split_k(ctx, fn, ta, tb, g, parts, true);
+    parts = split_parts(enough, small_tiles, g);
+    if (parts > 1) return gemm_split_k(ctx, fn, ta, tb, g, parts, false);
+  }
   return launch_config<64, 64, 4, 4>(ctx, fn, ta, tb, va, vb, g);
 }
 
