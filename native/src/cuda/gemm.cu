@@ -250,11 +250,15 @@ nv_status launch_config(nv_ctx* ctx, const char* fn, bool ta, bool tb, bool va, 
   return fail(NV_ERR_INTERNAL, "%s: no GEMM kernel for this case", fn);
 }
 
-// Split-K: each part of K at least this long (the simulator's small tests split too).
+// Split-K: each part of K at least kMinSplitK long, and only for K >= kSplitFromK: on the H200
+// splitting K = 256 in two made (32, 1024, 256) and (128, 10, 256) slower (three launches for a
+// ~20 us product), while K = 512 .. 4096 gained 1.2-1.5x. (The simulator's tests split small.)
 #ifdef NERVE_CUDA_SIM
 constexpr int64_t kMinSplitK = 32;
+constexpr int64_t kSplitFromK = 64;
 #else
 constexpr int64_t kMinSplitK = 128;
+constexpr int64_t kSplitFromK = 512;
 #endif
 constexpr int64_t kSplitAlign = 32;  // part lengths are multiples of this (16-byte loads stay aligned)
 
@@ -332,7 +336,7 @@ nv_status gemm_any(nv_ctx* ctx, const char* fn, bool ta, bool tb, const GemmArgs
   if (big_tiles >= enough)
     return launch_config<128, 128, 8, 8>(ctx, fn, ta, tb, va, vb, g);
   // Too few tiles for the SMs, but a long K: split K (below).
-  if (g.batch == 1 && g.K >= 2 * kMinSplitK) {
+  if (g.batch == 1 && g.K >= kSplitFromK) {
     const int64_t small_tiles = ((g.M + 63) / 64) * ((g.N + 63) / 64);
     int64_t parts = split_parts(enough, big_tiles, g);
     if (big_tiles * parts >= enough) return gemm_split_k(ctx, fn, ta, tb, g, parts, true);
