@@ -9,6 +9,7 @@ import dev.nerve.Scope;
 import dev.nerve.Tensor;
 import dev.nerve.examples.MnistCnn;
 import dev.nerve.nn.Linear;
+import dev.nerve.ops.Convolutions;
 import dev.nerve.nn.ReLU;
 import dev.nerve.nn.Sequential;
 import dev.nerve.optim.SGD;
@@ -183,7 +184,7 @@ public final class GpuBench {
   }
 
   /**
-   * The three conv kernels alone (dev.nerve.ops.Convolutions, no autograd, no sum): what the
+   * The three conv kernels alone (Convolutions, no autograd, no sum): what the
    * autograd figures above spend outside the convolution is the difference.
    */
   private void convKernels(int n, int c, int hw, int k) {
@@ -198,11 +199,11 @@ public final class GpuBench {
       double flop = 2.0 * n * k * c * 9 * hw * hw;
       String shape = "_n" + n + "c" + c + "hw" + hw + "k" + k;
       int reps = quick ? 3 : 20;
-      double fwd = time(reps, () -> dev.nerve.ops.Convolutions.conv2dForward(x, w, null, geom, 1, y));
+      double fwd = time(reps, () -> Convolutions.conv2dForward(x, w, null, geom, 1, y));
       report("conv3x3_kernel_forward" + shape, flop / fwd / 1e9, "GFLOP/s");
-      double data = time(reps, () -> dev.nerve.ops.Convolutions.conv2dBackwardData(y, w, geom, 1, dx));
+      double data = time(reps, () -> Convolutions.conv2dBackwardData(y, w, geom, 1, dx));
       report("conv3x3_kernel_backward_data" + shape, flop / data / 1e9, "GFLOP/s");
-      double filter = time(reps, () -> dev.nerve.ops.Convolutions.conv2dBackwardFilter(x, y, geom, 1, dw, null));
+      double filter = time(reps, () -> Convolutions.conv2dBackwardFilter(x, y, geom, 1, dw, null));
       report("conv3x3_kernel_backward_filter" + shape, flop / filter / 1e9, "GFLOP/s");
     }
   }
