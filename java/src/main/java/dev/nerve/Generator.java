@@ -30,6 +30,17 @@ public final class Generator {
     return seed;
   }
 
+  /** How many counters have been drawn: with the seed, the generator's whole state. */
+  public synchronized long offset() {
+    return offset;
+  }
+
+  /** Puts the generator back to a saved {@link #offset()} (a resumed training run's dropout). */
+  public synchronized void seek(long offset) {
+    if (offset < 0) throw new IllegalArgumentException("Generator.seek: offset must be >= 0, got " + offset);
+    this.offset = offset;
+  }
+
   /** Reserves n counters and returns the first. */
   public synchronized long advance(long n) {
     long start = offset;

@@ -4,6 +4,7 @@ import dev.nerve.data.Mnist;
 import dev.nerve.examples.MnistCnn;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code nerve train mnist-cnn}: LeNet-style convolutional network. */
@@ -13,6 +14,8 @@ final class MnistCnnCommand extends ModelCommand {
   @Option(names = "--shift", paramLabel = "PX", description = "Augmentation: move each training image by up to PX"
       + " pixels in x and y, drawn afresh each epoch; 0 = off (default: ${DEFAULT-VALUE}).")
   int shift;
+
+  @Mixin StopAfterOption stopAfter;
 
   MnistCnn.Kind kind() {
     return MnistCnn.Kind.LENET;
@@ -27,13 +30,15 @@ final class MnistCnnCommand extends ModelCommand {
   void validate() {
     super.validate();
     check(shift >= 0 && shift <= 8, "--shift must be in [0, 8] pixels, got " + shift);
+    String stop = stopAfter.problem(epochs);
+    check(stop == null, stop);
   }
 
   @Override
   int train(Job job) throws Exception {
     Mnist mnist = data != null ? Mnist.load(data) : Mnist.obtain(Mnist.defaultCacheDir());
     MnistCnn.train(new MnistCnn.Config(kind(), mnist, epochs, batchSize, lr, shift, seed, job.device()), job.out(),
-        job.interactive(), job.output(), job.resume());
+        job.interactive(), job.output(), job.resume(), stopAfter.last(epochs));
     return 0;
   }
 }

@@ -4,6 +4,7 @@ import dev.nerve.data.Mnist;
 import dev.nerve.examples.MnistMlp;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code nerve train mnist-mlp}. */
@@ -14,6 +15,8 @@ final class MnistMlpCommand extends ModelCommand {
       + " pixels in x and y, drawn afresh each epoch; 0 = off (default: ${DEFAULT-VALUE}).")
   int shift;
 
+  @Mixin StopAfterOption stopAfter;
+
   @Override
   Map<String, String> defaults() {
     return Map.of("--epochs", "40", "--lr", "0.05", "--batch-size", "128", "--shift", "2");
@@ -23,13 +26,15 @@ final class MnistMlpCommand extends ModelCommand {
   void validate() {
     super.validate();
     check(shift >= 0 && shift <= 8, "--shift must be in [0, 8] pixels, got " + shift);
+    String stop = stopAfter.problem(epochs);
+    check(stop == null, stop);
   }
 
   @Override
   int train(Job job) throws Exception {
     Mnist mnist = data != null ? Mnist.load(data) : Mnist.obtain(Mnist.defaultCacheDir());
     MnistMlp.train(new MnistMlp.Config(mnist, epochs, batchSize, lr, shift, seed, job.device()), job.out(),
-        job.interactive(), job.output(), job.resume());
+        job.interactive(), job.output(), job.resume(), stopAfter.last(epochs));
     return 0;
   }
 }

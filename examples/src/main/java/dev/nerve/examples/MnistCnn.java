@@ -84,6 +84,16 @@ public final class MnistCnn {
 
   public static Result train(Config c, PrintWriter out, boolean interactive, RunOutput output, Path resume)
       throws IOException {
+    return train(c, out, interactive, output, resume, c.epochs());
+  }
+
+  /**
+   * As above, but stops after epoch stopAfter of the c.epochs() schedule (a later run with the
+   * same options and resume continues it exactly: same weights, optimizer state, shuffles,
+   * shifts and dropout masks as one uninterrupted run).
+   */
+  public static Result train(Config c, PrintWriter out, boolean interactive, RunOutput output, Path resume,
+      int stopAfter) throws IOException {
     MnistSplit train = c.data().train();
     MnistSplit test = c.data().test();
     String name = name(c.kind());
@@ -105,11 +115,15 @@ public final class MnistCnn {
       int start = 1;
       Map<String, Optimizer> optimizers = Map.of(Checkpoint.OPTIMIZER, optimizer);
       if (resume != null) {
-        start = RunOutput.epochOf(output.resume(resume, model, optimizers)) + 1;
+        Map<String, String> meta = output.resume(resume, model, optimizers);
+        start = RunOutput.epochOf(meta) + 1;
         for (int e = 1; e < start; e++) loader.iterator();
+        if (images instanceof ShiftedImages shifted) shifted.skip((long) (start - 1) * train.size());
+        if (meta.containsKey(RunOutput.GENERATOR_OFFSET)) gen.seek(Long.parseLong(meta.get(RunOutput.GENERATOR_OFFSET)));
         out.printf(Locale.ROOT, "resumed from %s after epoch %d%n", resume, start - 1);
       }
-      for (int epoch = start; epoch <= c.epochs(); epoch++) {
+      final int last = Math.min(c.epochs(), stopAfter);
+      for (int epoch = start; epoch <= last; epoch++) {
         optimizer.setLr(MnistMlp.cosine(c.lr(), epoch - 1, c.epochs()));
         model.train();
         String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, c.epochs());
@@ -143,15 +157,19 @@ public final class MnistCnn {
         lastLoss = loss;
         output.record("train loss", loss);
         output.record("test accuracy", accuracy);
-        output.checkpoint(model, optimizers, epoch, accuracy, Map.of("seed", Long.toString(c.seed())));
+        output.checkpoint(model, optimizers, epoch, accuracy,
+            Map.of("seed", Long.toString(c.seed()), RunOutput.GENERATOR_OFFSET, Long.toString(gen.offset())));
       }
-      int trained = Math.max(1, c.epochs() - start + 1);
-      if (start > c.epochs()) accuracy = evaluate(model, test, c.device());
+      int trained = Math.max(1, last - start + 1);
+      if (start > last) accuracy = evaluate(model, test, c.device());
+      if (last < c.epochs())
+        out.printf(Locale.ROOT, "stopped after epoch %d of %d: continue with --resume%n", last, c.epochs());
       Result r = new Result(accuracy, test.size(), trainSeconds / trained, trainExamples / Math.max(1e-9, trainSeconds),
           lastLoss);
       out.printf(Locale.ROOT, "test accuracy: %.2f%% on %,d held-out digits (%.2f s per epoch, %,.0f examples/s)%s%n",
           100 * r.testAccuracy(), r.testSize(), r.secondsPerEpoch(), r.examplesPerSecond(),
-          r.testAccuracy() < TARGET ? String.format(Locale.ROOT, "; BELOW the %.1f%% target", 100 * TARGET) : "");
+          last == c.epochs() && r.testAccuracy() < TARGET
+              ? String.format(Locale.ROOT, "; BELOW the %.1f%% target", 100 * TARGET) : "");
       Path lossPlot = output.plot("loss.png", name + ": training loss", "epoch", "cross-entropy", "train loss");
       Path acc = output.plot("accuracy.png", name + ": accuracy on the held-out digits", "epoch", "accuracy",
           "test accuracy");

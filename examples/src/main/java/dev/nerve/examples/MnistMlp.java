@@ -67,11 +67,21 @@ public final class MnistMlp {
   /**
    * Trains, recording train loss and test accuracy per epoch in output, saving last and best
    * (highest test accuracy) checkpoints after each epoch and plotting loss.png and accuracy.png.
-   * With resume, continues from that checkpoint's epoch (the cosine schedule goes on from there;
-   * the shuffles and shifts differ from an uninterrupted run's).
+   * With resume, continues from that checkpoint's epoch: the cosine schedule, the shuffles and the
+   * shifts go on as in an uninterrupted run of the same options.
    */
   public static Result train(Config c, PrintWriter out, boolean interactive, RunOutput output, Path resume)
       throws IOException {
+    return train(c, out, interactive, output, resume, c.epochs());
+  }
+
+  /**
+   * As above, but stops after epoch stopAfter of the c.epochs() schedule (a later run with the
+   * same options and resume continues it exactly: same weights, optimizer state, shuffles,
+   * shifts and dropout masks as one uninterrupted run).
+   */
+  public static Result train(Config c, PrintWriter out, boolean interactive, RunOutput output, Path resume,
+      int stopAfter) throws IOException {
     MnistSplit train = c.data().train();
     MnistSplit test = c.data().test();
     out.println("data: " + c.data().source());
@@ -92,11 +102,15 @@ public final class MnistMlp {
       int start = 1;
       Map<String, Optimizer> optimizers = Map.of(Checkpoint.OPTIMIZER, optimizer);
       if (resume != null) {
-        start = RunOutput.epochOf(output.resume(resume, model, optimizers)) + 1;
-        for (int e = 1; e < start; e++) loader.iterator(); // the next epoch's shuffle
+        Map<String, String> meta = output.resume(resume, model, optimizers);
+        start = RunOutput.epochOf(meta) + 1;
+        for (int e = 1; e < start; e++) loader.iterator();
+        if (images instanceof ShiftedImages shifted) shifted.skip((long) (start - 1) * train.size());
+        if (meta.containsKey(RunOutput.GENERATOR_OFFSET)) gen.seek(Long.parseLong(meta.get(RunOutput.GENERATOR_OFFSET))); // the next epoch's shuffle
         out.printf(Locale.ROOT, "resumed from %s after epoch %d%n", resume, start - 1);
       }
-      for (int epoch = start; epoch <= c.epochs(); epoch++) {
+      final int last = Math.min(c.epochs(), stopAfter);
+      for (int epoch = start; epoch <= last; epoch++) {
         optimizer.setLr(cosine(c.lr(), epoch - 1, c.epochs()));
         String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, c.epochs());
         double loss;
@@ -125,15 +139,19 @@ public final class MnistMlp {
         lastLoss = loss;
         output.record("train loss", loss);
         output.record("test accuracy", accuracy);
-        output.checkpoint(model, optimizers, epoch, accuracy, Map.of("seed", Long.toString(c.seed())));
+        output.checkpoint(model, optimizers, epoch, accuracy,
+            Map.of("seed", Long.toString(c.seed()), RunOutput.GENERATOR_OFFSET, Long.toString(gen.offset())));
       }
-      int trained = Math.max(1, c.epochs() - start + 1);
-      if (start > c.epochs()) accuracy = evaluate(model, test, c.device());
+      int trained = Math.max(1, last - start + 1);
+      if (start > last) accuracy = evaluate(model, test, c.device());
+      if (last < c.epochs())
+        out.printf(Locale.ROOT, "stopped after epoch %d of %d: continue with --resume%n", last, c.epochs());
       Result r = new Result(accuracy, test.size(), trainSeconds / trained, trainExamples / Math.max(1e-9, trainSeconds),
           lastLoss);
       out.printf(Locale.ROOT, "test accuracy: %.2f%% on %,d held-out digits (%.2f s per epoch, %,.0f examples/s)%s%n",
           100 * r.testAccuracy(), r.testSize(), r.secondsPerEpoch(), r.examplesPerSecond(),
-          r.testAccuracy() < TARGET ? String.format(Locale.ROOT, "; BELOW the %.0f%% target", 100 * TARGET) : "");
+          last == c.epochs() && r.testAccuracy() < TARGET
+              ? String.format(Locale.ROOT, "; BELOW the %.0f%% target", 100 * TARGET) : "");
       Path loss = output.plot("loss.png", "mnist-mlp: training loss", "epoch", "cross-entropy", "train loss");
       Path acc = output.plot("accuracy.png", "mnist-mlp: accuracy on the held-out digits", "epoch", "accuracy",
           "test accuracy");

@@ -35,6 +35,9 @@ public final class RunOutput {
     this.model = model;
   }
 
+  /** Checkpoint metadata: a training run's Generator offset (dropout masks after a resume). */
+  public static final String GENERATOR_OFFSET = "generator.offset";
+
   /** Metrics only; no files. */
   public static RunOutput none() {
     return new RunOutput(null, "");

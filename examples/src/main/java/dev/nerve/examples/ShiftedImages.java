@@ -27,6 +27,17 @@ public final class ShiftedImages implements Dataset {
     this.random = new SplittableRandom(seed);
   }
 
+  /**
+   * Draws the shifts of the next {@code reads} reads and throws them away: a resumed run's
+   * images then move exactly as they would have in an uninterrupted one.
+   */
+  public void skip(long reads) {
+    for (long i = 0; i < reads; i++) {
+      random.nextInt(-maxShift, maxShift + 1);
+      random.nextInt(-maxShift, maxShift + 1);
+    }
+  }
+
   @Override
   public int size() {
     return split.size();
