@@ -6,10 +6,8 @@ import dev.nerve.Generator;
 import dev.nerve.Scope;
 import dev.nerve.Tensor;
 import java.util.concurrent.TimeUnit;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,16 +55,10 @@ public class ConvBenchmark {
     x.requiresGrad(pass.equals("backwardData"));
     w.requiresGrad(pass.equals("backwardFilter"));
     torch.set_num_threads(THREADS);
-    tx = torchTensor(x.toArray(), N, C, H, W);
-    tw = torchTensor(w.toArray(), K, C, 3, 3);
+    tx = TorchTensors.fromFloats(x.toArray(), N, C, H, W);
+    tw = TorchTensors.fromFloats(w.toArray(), K, C, 3, 3);
     tx.set_requires_grad(pass.equals("backwardData"));
     tw.set_requires_grad(pass.equals("backwardFilter"));
-  }
-
-  static org.bytedeco.pytorch.Tensor torchTensor(float[] a, long... shape) {
-    try (FloatPointer fp = new FloatPointer(a)) {
-      return torch.from_blob(fp, shape, new TensorOptions(torch.ScalarType.Float)).clone();
-    }
   }
 
   @Benchmark

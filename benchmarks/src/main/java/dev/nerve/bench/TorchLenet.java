@@ -4,7 +4,6 @@ import static org.bytedeco.pytorch.global.torch.cross_entropy;
 import static org.bytedeco.pytorch.global.torch.max_pool2d;
 import static org.bytedeco.pytorch.global.torch.relu;
 
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AutoGradMode;
@@ -60,7 +59,7 @@ final class TorchLenet implements AutoCloseable {
     options = new SGDOptions(LenetSpec.LR);
     options.momentum().put((double) LenetSpec.MOMENTUM);
     optimizer = new SGD(params, options);
-    x = fromFloats(LenetSpec.inputs(), LenetSpec.BATCH, LenetSpec.CHANNELS, LenetSpec.SIDE, LenetSpec.SIDE);
+    x = TorchTensors.fromFloats(LenetSpec.inputs(), LenetSpec.BATCH, LenetSpec.CHANNELS, LenetSpec.SIDE, LenetSpec.SIDE);
     int[] labels = LenetSpec.labels();
     long[] l = new long[labels.length];
     for (int i = 0; i < l.length; i++) l[i] = labels[i];
@@ -99,19 +98,7 @@ final class TorchLenet implements AutoCloseable {
 
   /** Overwrites the parameters (in {@link LenetSpec#PARAM_SHAPES}' order and layout). */
   void loadParameters(float[][] values) {
-    try (PointerScope scope = new PointerScope(); AutoGradMode noGrad = new AutoGradMode(false)) {
-      Tensor[] p = params.get();
-      if (p.length != values.length) throw new IllegalStateException(p.length + " parameters, " + values.length + " given");
-      for (int i = 0; i < p.length; i++) {
-        p[i].copy_(fromFloats(values[i], LenetSpec.PARAM_SHAPES[i]));
-      }
-    }
-  }
-
-  private static Tensor fromFloats(float[] data, long... shape) {
-    try (FloatPointer fp = new FloatPointer(data)) {
-      return torch.from_blob(fp, shape, new TensorOptions(torch.ScalarType.Float)).clone();
-    }
+    TorchTensors.load(params, values, LenetSpec.PARAM_SHAPES);
   }
 
   @Override

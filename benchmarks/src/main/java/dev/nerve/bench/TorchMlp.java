@@ -3,10 +3,8 @@ package dev.nerve.bench;
 import static org.bytedeco.pytorch.global.torch.cross_entropy;
 import static org.bytedeco.pytorch.global.torch.relu;
 
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.AutoGradMode;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.SGD;
 import org.bytedeco.pytorch.SGDOptions;
@@ -39,7 +37,7 @@ final class TorchMlp implements AutoCloseable {
     options = new SGDOptions(MlpSpec.LR);
     options.momentum().put((double) MlpSpec.MOMENTUM);
     optimizer = new SGD(params, options);
-    x = fromFloats(MlpSpec.inputs(), MlpSpec.BATCH, MlpSpec.IN);
+    x = TorchTensors.fromFloats(MlpSpec.inputs(), MlpSpec.BATCH, MlpSpec.IN);
     int[] labels = MlpSpec.labels();
     long[] l = new long[labels.length];
     for (int i = 0; i < l.length; i++) l[i] = labels[i];
@@ -63,19 +61,7 @@ final class TorchMlp implements AutoCloseable {
 
   /** Overwrites the parameters (w1, b1, w2, b2, w3, b3 in PyTorch's [out, in] layout). */
   void loadParameters(float[][] values) {
-    try (PointerScope scope = new PointerScope(); AutoGradMode noGrad = new AutoGradMode(false)) {
-      Tensor[] p = params.get();
-      if (p.length != values.length) throw new IllegalStateException(p.length + " parameters, " + values.length + " given");
-      for (int i = 0; i < p.length; i++) {
-        p[i].copy_(fromFloats(values[i], MlpSpec.PARAM_SHAPES[i]));
-      }
-    }
-  }
-
-  private static Tensor fromFloats(float[] data, long... shape) {
-    try (FloatPointer fp = new FloatPointer(data)) {
-      return torch.from_blob(fp, shape, new TensorOptions(torch.ScalarType.Float)).clone();
-    }
+    TorchTensors.load(params, values, MlpSpec.PARAM_SHAPES);
   }
 
   @Override
