@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU kit's run script (copied into gpu-kit/ by ci/gpu-kit).
 #   run.sh cpu        the whole CPU test suite on the kit's own runtime image
-#   run.sh gpu [OUT]  GPU tests (native and Java) and GPU benchmarks; report in OUT (default ./report)
+#   run.sh gpu [OUT]  GPU tests (native and Java), GPU benchmarks beside PyTorch, and the digit models
+#                     trained on the GPU (when the kit carries MNIST); report in OUT (default ./report)
 set -uo pipefail
 kit="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mode="${1:-gpu}"

@@ -106,7 +106,7 @@ public final class MnistMlp {
         start = RunOutput.epochOf(meta) + 1;
         for (int e = 1; e < start; e++) loader.iterator();
         if (images instanceof ShiftedImages shifted) shifted.skip((long) (start - 1) * train.size());
-        if (meta.containsKey(RunOutput.GENERATOR_OFFSET)) gen.seek(Long.parseLong(meta.get(RunOutput.GENERATOR_OFFSET))); // the next epoch's shuffle
+        RunOutput.restoreGenerator(meta, gen); // the next epoch's shuffle
         out.printf(Locale.ROOT, "resumed from %s after epoch %d%n", resume, start - 1);
       }
       final int last = Math.min(c.epochs(), stopAfter);

@@ -161,6 +161,22 @@ public final class RunOutput {
   }
 
   /**
+   * Puts gen back where the checkpoint's run left it ({@link #GENERATOR_OFFSET}); a checkpoint
+   * without one (written before it was saved) leaves gen as it is.
+   *
+   * @throws IOException when the value is there but not a non-negative number
+   */
+  public static void restoreGenerator(Map<String, String> meta, dev.nerve.Generator gen) throws IOException {
+    String v = meta.get(GENERATOR_OFFSET);
+    if (v == null) return;
+    try {
+      gen.seek(Long.parseLong(v));
+    } catch (IllegalArgumentException e) {  // NumberFormatException too
+      throw new IOException("checkpoint metadata " + GENERATOR_OFFSET + " must be a non-negative number, got '" + v + "'");
+    }
+  }
+
+  /**
    * Plots the named metrics against epochs into file (in the folder); no-op without a folder.
    * Returns null, after one line on stderr, where the Java runtime has no java.desktop (a
    * trimmed jlink image, as the GPU kit's): the run's results and checkpoints matter more than
