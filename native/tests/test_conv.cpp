@@ -47,7 +47,10 @@ void run_case(const Config& cfg, const Case& c) {
   CHECK_OK(nv_conv2d_backward_filter_f32(cfg.ctx, c.N, c.C, c.H, c.W, c.K, c.R, c.S, c.sh, c.sw,
                                          c.ph, c.pw, c.dh, c.dw, c.G, x.data(), dy.data(),
                                          dw.data(), c.bias ? db.data() : nullptr));
-  const double filt_atol = 3e-7 * std::sqrt(double(c.N * s.PQ())) + 1e-6;
+  // dw sums N P Q products in float (K blocks of 256 in registers, then bands and images into C):
+  // 3e-7 sqrt(N P Q) was met by luck of the draw at N P Q = 4,800 (3.4e-5 seen once, allowed
+  // 2.9e-5); the float worst case would be ~6e-8 N P Q = 2.9e-4.
+  const double filt_atol = 6e-7 * std::sqrt(double(c.N * s.PQ())) + 1e-6;
   compare(("conv2d bwd filter " + tag).c_str(), dw.data(), want_dw.data(), nw, filt_atol, 1e-5);
   if (c.bias) compare(("conv2d bwd bias " + tag).c_str(), db.data(), want_db.data(), c.K, filt_atol, 1e-5);
 }
@@ -95,6 +98,11 @@ int main() {
       // the last band partial); stride 2 with a band of 45 rows of 19 over 38 rows
       {3, 16, 40, 40, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, true},
       {2, 40, 75, 37, 6, 3, 3, 2, 2, 1, 1, 1, 1, 2, true},
+      // more than 48 output channels per group: the forward gathers col(x) straight into the
+      // GEMM's panels (Im2colPanels) instead of building bands; strides, dilation, groups
+      {2, 3, 9, 10, 50, 3, 3, 1, 1, 1, 1, 1, 1, 1, true},
+      {1, 4, 11, 9, 52, 3, 2, 2, 3, 1, 0, 2, 1, 1, false},
+      {2, 4, 8, 8, 100, 3, 3, 1, 1, 1, 1, 1, 1, 2, true},
   };
   for (const Config& cfg : configs())
     for (const Case& c : cases) run_case(cfg, c);
