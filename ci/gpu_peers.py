@@ -109,6 +109,24 @@ def main():
         sec = timed(200, lenet_step)
         report(f"lenet_step_b64{suffix}", 64 / sec, "images/s")
 
+    # One LSTM training step (cuDNN's fused LSTM), as GpuBench's lstm_step row.
+    seq, batch, inp, hidden, classes = 64, 32, 128, 256, 65
+    lstm = torch.nn.LSTM(inp, hidden).to(dev)
+    head = torch.nn.Linear(hidden, classes).to(dev)
+    adam = torch.optim.Adam(list(lstm.parameters()) + list(head.parameters()), lr=1e-3)
+    xs = torch.rand(seq, batch, inp, device=dev) * 2 - 1
+    ys = (torch.arange(seq * batch, device=dev) * 7) % classes
+
+    def lstm_step():
+        out, _ = lstm(xs)
+        loss = torch.nn.functional.cross_entropy(head(out).reshape(-1, classes), ys)
+        adam.zero_grad()
+        loss.backward()
+        adam.step()
+
+    sec = timed(50, lstm_step)
+    report(f"lstm_step_s{seq}b{batch}h{hidden}", seq * batch / sec, "tokens/s")
+
     # The three cuDNN kernels alone (autotuned), as GpuBench's conv3x3_kernel_* rows.
     torch.backends.cudnn.benchmark = True
     try:

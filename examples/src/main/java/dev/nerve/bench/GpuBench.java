@@ -5,13 +5,16 @@ import dev.nerve.Device;
 import dev.nerve.F;
 import dev.nerve.Generator;
 import dev.nerve.Grad;
+import dev.nerve.RecurrentOutput;
 import dev.nerve.Scope;
 import dev.nerve.Tensor;
 import dev.nerve.examples.MnistCnn;
+import dev.nerve.nn.LSTM;
 import dev.nerve.nn.Linear;
-import dev.nerve.ops.Convolutions;
 import dev.nerve.nn.ReLU;
 import dev.nerve.nn.Sequential;
+import dev.nerve.ops.Convolutions;
+import dev.nerve.optim.Adam;
 import dev.nerve.optim.SGD;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +23,8 @@ import java.util.Locale;
 /**
  * Nerve's side of the GPU benchmarks (the GPU kit's bench.sh runs it next to ci/gpu_peers.py,
  * the PyTorch/cuBLAS/cuDNN side, and joins the two): GEMM FP32 and TF32, softmax, a device-to-device
- * copy, an mnist-mlp training step, conv2d forward and backward (issue 5's shape) and a LeNet
- * training step. Each figure is the median of several timed repetitions,
+ * copy, a sum, an mnist-mlp training step, conv2d forward and backward (issue 5's shape), a LeNet
+ * training step and an LSTM training step (issue 6's shape). Each figure is the median of several timed repetitions,
  * synchronised on the device before and after.
  *
  * <pre>java -cp nerve.jar dev.nerve.bench.GpuBench [--device cuda|cuda-sim|cpu] [--quick]</pre>
@@ -72,6 +75,8 @@ public final class GpuBench {
     if (quick) convKernels(2, 8, 10, 8);
     else convKernels(32, 64, 56, 64);
     lenetStep(quick ? 4 : 64);
+    if (quick) lstmStep(5, 3, 8, 16, 7);
+    else lstmStep(64, 32, 128, 256, 65);
   }
 
   /** Median seconds of reps runs of body, after warm-up, each fenced by device.synchronize(). */
@@ -228,6 +233,39 @@ public final class GpuBench {
     report("lenet_step_b" + batch, batch / sec, "images/s");
     opt.close();
     model.close();
+    x.close();
+    y.close();
+  }
+
+  /**
+   * One LSTM training step as LstmBenchmark on the CPU (issue 6's shape: seq 64, batch 32, input
+   * 128, hidden 256, a linear layer to 65 classes at every step, cross-entropy, full BPTT, Adam),
+   * in tokens (seq x batch) per second.
+   */
+  private void lstmStep(int seq, int batch, int in, int hidden, int classes) {
+    Generator gen = new Generator(8);
+    LSTM lstm = new LSTM(in, hidden, 1, false, device, gen);
+    Linear head = new Linear(hidden, classes, true, device, gen);
+    List<Tensor> params = new ArrayList<>(lstm.parameters());
+    params.addAll(head.parameters());
+    Adam adam = new Adam(params, 1e-3f);
+    Tensor x = Tensor.rand(device, gen, -1, 1, seq, batch, in).keep();
+    int[] labels = new int[seq * batch];
+    for (int i = 0; i < labels.length; i++) labels[i] = (i * 7) % classes;
+    Tensor y = Tensor.ofInts(device, labels).keep();
+    double sec = time(quick ? 3 : 50, () -> {
+      try (Scope s = Scope.open()) {
+        RecurrentOutput o = lstm.forward(x, null);
+        Tensor loss = F.crossEntropy(head.forward(o.output()).reshape(-1, classes), y);
+        adam.zeroGrad();
+        loss.backward();
+        adam.step();
+      }
+    });
+    report("lstm_step_s" + seq + "b" + batch + "h" + hidden, (double) seq * batch / sec, "tokens/s");
+    adam.close();
+    lstm.close();
+    head.close();
     x.close();
     y.close();
   }
