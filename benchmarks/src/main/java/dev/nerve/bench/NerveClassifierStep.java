@@ -1,0 +1,53 @@
+package dev.nerve.bench;
+
+import dev.nerve.F;
+import dev.nerve.Scope;
+import dev.nerve.Tensor;
+import dev.nerve.nn.Sequential;
+import dev.nerve.optim.SGD;
+import java.util.List;
+
+/**
+ * Nerve's side of a classifier's training-step benchmark: a model, SGD, and one fixed batch (x, y)
+ * that every step trains on, written as a user would write the loop.
+ */
+abstract class NerveClassifierStep implements AutoCloseable {
+  final Sequential model;
+  final SGD optimizer;
+  final Tensor x;
+  final Tensor y;
+
+  NerveClassifierStep(Sequential model, float lr, float momentum, Tensor x, Tensor y) {
+    this.model = model;
+    this.optimizer = new SGD(model.parameters(), lr, momentum, 0f, 0f, false);
+    this.x = x;
+    this.y = y;
+  }
+
+  /** One training step: zero grads, forward, cross-entropy, backward, SGD update. Returns the loss. */
+  final float step() {
+    try (Scope s = Scope.open()) {
+      optimizer.zeroGrad();
+      Tensor loss = F.crossEntropy(model.forward(x), y);
+      loss.backward();
+      optimizer.step();
+      return loss.item();
+    }
+  }
+
+  /** The parameters as host arrays, in the model's order. */
+  final float[][] parameters() {
+    List<Tensor> p = model.parameters();
+    float[][] out = new float[p.size()][];
+    for (int i = 0; i < out.length; i++) out[i] = p.get(i).toArray();
+    return out;
+  }
+
+  @Override
+  public void close() {
+    optimizer.close();
+    model.close();
+    x.close();
+    y.close();
+  }
+}
