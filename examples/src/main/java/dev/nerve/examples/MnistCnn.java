@@ -2,17 +2,14 @@ package dev.nerve.examples;
 
 import dev.nerve.DType;
 import dev.nerve.Device;
-import dev.nerve.F;
 import dev.nerve.Generator;
 import dev.nerve.Grad;
 import dev.nerve.Scope;
 import dev.nerve.Tensor;
 import dev.nerve.data.ArrayDataset;
 import dev.nerve.data.DataLoader;
-import dev.nerve.data.Dataset;
 import dev.nerve.data.Mnist;
 import dev.nerve.data.MnistSplit;
-import dev.nerve.io.Checkpoint;
 import dev.nerve.nn.AdaptiveAvgPool2d;
 import dev.nerve.nn.BatchNorm2d;
 import dev.nerve.nn.Conv2d;
@@ -24,13 +21,11 @@ import dev.nerve.nn.Module;
 import dev.nerve.nn.ReLU;
 import dev.nerve.nn.ResidualBlock;
 import dev.nerve.nn.Sequential;
-import dev.nerve.optim.Optimizer;
 import dev.nerve.optim.SGD;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Convolutional classifiers of MNIST digits, trained the same way (SGD with momentum and weight
@@ -94,8 +89,6 @@ public final class MnistCnn {
    */
   public static Result train(Config c, PrintWriter out, boolean interactive, RunOutput output, Path resume,
       int stopAfter) throws IOException {
-    MnistSplit train = c.data().train();
-    MnistSplit test = c.data().test();
     String name = name(c.kind());
     out.println("data: " + c.data().source());
     Generator gen = new Generator(c.seed());
@@ -106,76 +99,11 @@ public final class MnistCnn {
           c.lr(), MOMENTUM, WEIGHT_DECAY, c.batchSize(), c.epochs(),
           c.shift() > 0 ? "training images shifted by up to " + c.shift() + " px" : "no augmentation",
           c.seed(), c.device().name().equals("cpu") ? "cpu (" + c.device().threads() + " threads)" : c.device());
-      Dataset images = c.shift() > 0 ? new ShiftedImages(train, c.shift(), c.seed()) : ArrayDataset.of(train);
-      DataLoader loader = new DataLoader(images, c.batchSize(), true, c.seed(), false, c.device());
-      double trainSeconds = 0;
-      long trainExamples = 0;
-      double accuracy = 0;
-      double lastLoss = Double.NaN;
-      int start = 1;
-      Map<String, Optimizer> optimizers = Map.of(Checkpoint.OPTIMIZER, optimizer);
-      if (resume != null) {
-        Map<String, String> meta = output.resume(resume, model, optimizers);
-        start = RunOutput.epochOf(meta) + 1;
-        for (int e = 1; e < start; e++) loader.iterator();
-        if (images instanceof ShiftedImages shifted) shifted.skip((long) (start - 1) * train.size());
-        RunOutput.restoreGenerator(meta, gen);
-        out.printf(Locale.ROOT, "resumed from %s after epoch %d%n", resume, start - 1);
-      }
-      final int last = Math.min(c.epochs(), stopAfter);
-      for (int epoch = start; epoch <= last; epoch++) {
-        optimizer.setLr(MnistMlp.cosine(c.lr(), epoch - 1, c.epochs()));
-        model.train();
-        String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, c.epochs());
-        double loss;
-        double seconds;
-        double rate;
-        try (EpochProgress progress = new EpochProgress(label, train.size(), interactive)) {
-          for (DataLoader.Batch batch : loader) {
-            if (batch.size() < 2) {
-              batch.close(); // batch norm needs two examples
-              continue;
-            }
-            try (batch; Scope s = Scope.open()) {
-              optimizer.zeroGrad();
-              Tensor l = F.crossEntropy(model.forward(images(batch.x())), batch.y());
-              l.backward();
-              optimizer.step();
-              progress.step(batch.size(), l.item());
-            }
-          }
-          loss = progress.meanLoss();
-          seconds = progress.seconds();
-          rate = progress.examplesPerSecond();
-          trainExamples += progress.examples();
-        }
-        trainSeconds += seconds;
-        accuracy = evaluate(model, test, c.device());
-        out.printf(Locale.ROOT, "%s  train loss %.4f  test accuracy %6.2f%%  %.2f s  %,.0f examples/s%n", label, loss,
-            100 * accuracy, seconds, rate);
-        out.flush();
-        lastLoss = loss;
-        output.record("train loss", loss);
-        output.record("test accuracy", accuracy);
-        output.checkpoint(model, optimizers, epoch, accuracy,
-            Map.of("seed", Long.toString(c.seed()), RunOutput.GENERATOR_OFFSET, Long.toString(gen.offset())));
-      }
-      int trained = Math.max(1, last - start + 1);
-      if (start > last) accuracy = evaluate(model, test, c.device());
-      if (last < c.epochs())
-        out.printf(Locale.ROOT, "stopped after epoch %d of %d: continue with --resume%n", last, c.epochs());
-      Result r = new Result(accuracy, test.size(), trainSeconds / trained, trainExamples / Math.max(1e-9, trainSeconds),
-          lastLoss);
-      out.printf(Locale.ROOT, "test accuracy: %.2f%% on %,d held-out digits (%.2f s per epoch, %,.0f examples/s)%s%n",
-          100 * r.testAccuracy(), r.testSize(), r.secondsPerEpoch(), r.examplesPerSecond(),
-          last == c.epochs() && r.testAccuracy() < TARGET
-              ? String.format(Locale.ROOT, "; BELOW the %.1f%% target", 100 * TARGET) : "");
-      Path lossPlot = output.plot("loss.png", name + ": training loss", "epoch", "cross-entropy", "train loss");
-      Path acc = output.plot("accuracy.png", name + ": accuracy on the held-out digits", "epoch", "accuracy",
-          "test accuracy");
-      if (lossPlot != null) out.println("wrote " + lossPlot + ", " + acc + " and the checkpoints in " + output.dir());
-      out.flush();
-      return r;
+      DigitTrainer.Plan plan = new DigitTrainer.Plan(name, c.data(), c.epochs(), c.batchSize(), c.lr(), c.shift(),
+          c.seed(), c.device(), TARGET, String.format(Locale.ROOT, "%.1f", 100 * TARGET), MnistCnn::images, 2);
+      DigitTrainer.Outcome o = DigitTrainer.train(plan, model, optimizer, gen, split -> evaluate(model, split, c.device()),
+          out, interactive, output, resume, stopAfter);
+      return new Result(o.testAccuracy(), o.testSize(), o.secondsPerEpoch(), o.examplesPerSecond(), o.trainLoss());
     }
   }
 

@@ -2,27 +2,22 @@ package dev.nerve.examples;
 
 import dev.nerve.DType;
 import dev.nerve.Device;
-import dev.nerve.F;
 import dev.nerve.Generator;
 import dev.nerve.Grad;
 import dev.nerve.Scope;
 import dev.nerve.Tensor;
 import dev.nerve.data.ArrayDataset;
 import dev.nerve.data.DataLoader;
-import dev.nerve.data.Dataset;
 import dev.nerve.data.Mnist;
 import dev.nerve.data.MnistSplit;
 import dev.nerve.nn.Linear;
 import dev.nerve.nn.ReLU;
 import dev.nerve.nn.Sequential;
 import dev.nerve.optim.SGD;
-import dev.nerve.io.Checkpoint;
-import dev.nerve.optim.Optimizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -82,8 +77,6 @@ public final class MnistMlp {
    */
   public static Result train(Config c, PrintWriter out, boolean interactive, RunOutput output, Path resume,
       int stopAfter) throws IOException {
-    MnistSplit train = c.data().train();
-    MnistSplit test = c.data().test();
     out.println("data: " + c.data().source());
     Generator gen = new Generator(c.seed());
     try (Sequential model = model(c.device(), gen);
@@ -93,71 +86,11 @@ public final class MnistMlp {
           c.lr(), MOMENTUM, c.batchSize(), c.epochs(),
           c.shift() > 0 ? "training images shifted by up to " + c.shift() + " px" : "no augmentation",
           c.seed(), c.device().name().equals("cpu") ? "cpu (" + c.device().threads() + " threads)" : c.device());
-      Dataset images = c.shift() > 0 ? new ShiftedImages(train, c.shift(), c.seed()) : ArrayDataset.of(train);
-      DataLoader loader = new DataLoader(images, c.batchSize(), true, c.seed(), false, c.device());
-      double trainSeconds = 0;
-      long trainExamples = 0;
-      double accuracy = 0;
-      double lastLoss = Double.NaN;
-      int start = 1;
-      Map<String, Optimizer> optimizers = Map.of(Checkpoint.OPTIMIZER, optimizer);
-      if (resume != null) {
-        Map<String, String> meta = output.resume(resume, model, optimizers);
-        start = RunOutput.epochOf(meta) + 1;
-        for (int e = 1; e < start; e++) loader.iterator();
-        if (images instanceof ShiftedImages shifted) shifted.skip((long) (start - 1) * train.size());
-        RunOutput.restoreGenerator(meta, gen); // the next epoch's shuffle
-        out.printf(Locale.ROOT, "resumed from %s after epoch %d%n", resume, start - 1);
-      }
-      final int last = Math.min(c.epochs(), stopAfter);
-      for (int epoch = start; epoch <= last; epoch++) {
-        optimizer.setLr(cosine(c.lr(), epoch - 1, c.epochs()));
-        String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, c.epochs());
-        double loss;
-        double seconds;
-        double rate;
-        try (EpochProgress progress = new EpochProgress(label, train.size(), interactive)) {
-          for (DataLoader.Batch batch : loader) {
-            try (batch; Scope s = Scope.open()) {
-              optimizer.zeroGrad();
-              Tensor l = F.crossEntropy(model.forward(batch.x()), batch.y());
-              l.backward();
-              optimizer.step();
-              progress.step(batch.size(), l.item());
-            }
-          }
-          loss = progress.meanLoss();
-          seconds = progress.seconds();
-          rate = progress.examplesPerSecond();
-          trainExamples += progress.examples();
-        }
-        trainSeconds += seconds;
-        accuracy = evaluate(model, test, c.device());
-        out.printf(Locale.ROOT, "%s  train loss %.4f  test accuracy %6.2f%%  %.2f s  %,.0f examples/s%n", label, loss,
-            100 * accuracy, seconds, rate);
-        out.flush();
-        lastLoss = loss;
-        output.record("train loss", loss);
-        output.record("test accuracy", accuracy);
-        output.checkpoint(model, optimizers, epoch, accuracy,
-            Map.of("seed", Long.toString(c.seed()), RunOutput.GENERATOR_OFFSET, Long.toString(gen.offset())));
-      }
-      int trained = Math.max(1, last - start + 1);
-      if (start > last) accuracy = evaluate(model, test, c.device());
-      if (last < c.epochs())
-        out.printf(Locale.ROOT, "stopped after epoch %d of %d: continue with --resume%n", last, c.epochs());
-      Result r = new Result(accuracy, test.size(), trainSeconds / trained, trainExamples / Math.max(1e-9, trainSeconds),
-          lastLoss);
-      out.printf(Locale.ROOT, "test accuracy: %.2f%% on %,d held-out digits (%.2f s per epoch, %,.0f examples/s)%s%n",
-          100 * r.testAccuracy(), r.testSize(), r.secondsPerEpoch(), r.examplesPerSecond(),
-          last == c.epochs() && r.testAccuracy() < TARGET
-              ? String.format(Locale.ROOT, "; BELOW the %.0f%% target", 100 * TARGET) : "");
-      Path loss = output.plot("loss.png", "mnist-mlp: training loss", "epoch", "cross-entropy", "train loss");
-      Path acc = output.plot("accuracy.png", "mnist-mlp: accuracy on the held-out digits", "epoch", "accuracy",
-          "test accuracy");
-      if (loss != null) out.println("wrote " + loss + ", " + acc + " and the checkpoints in " + output.dir());
-      out.flush();
-      return r;
+      DigitTrainer.Plan plan = new DigitTrainer.Plan("mnist-mlp", c.data(), c.epochs(), c.batchSize(), c.lr(), c.shift(),
+          c.seed(), c.device(), TARGET, String.format(Locale.ROOT, "%.0f", 100 * TARGET), x -> x, 1);
+      DigitTrainer.Outcome o = DigitTrainer.train(plan, model, optimizer, gen, split -> evaluate(model, split, c.device()),
+          out, interactive, output, resume, stopAfter);
+      return new Result(o.testAccuracy(), o.testSize(), o.secondsPerEpoch(), o.examplesPerSecond(), o.trainLoss());
     }
   }
 

@@ -1,0 +1,119 @@
+package dev.nerve.examples;
+
+import dev.nerve.Device;
+import dev.nerve.F;
+import dev.nerve.Generator;
+import dev.nerve.Scope;
+import dev.nerve.Tensor;
+import dev.nerve.data.ArrayDataset;
+import dev.nerve.data.DataLoader;
+import dev.nerve.data.Dataset;
+import dev.nerve.data.Mnist;
+import dev.nerve.data.MnistSplit;
+import dev.nerve.io.Checkpoint;
+import dev.nerve.nn.Sequential;
+import dev.nerve.optim.Optimizer;
+import dev.nerve.optim.SGD;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.function.UnaryOperator;
+
+/**
+ * The epoch loop the digit classifiers share (mnist-mlp, mnist-cnn, resnet): cosine learning
+ * rate, shift augmentation, one line and one checkpoint per epoch, exact resume (the loader's
+ * shuffles, the shifts' draws and the generator's offset are restored), --stop-after, the final
+ * line and the plots.
+ */
+final class DigitTrainer {
+  /**
+   * What differs between the models: name (plots), the accuracy target and how it is printed
+   * ("97" or "98.5"), input (the batch's [B, 784] rows as the model wants them) and minBatch
+   * (batch norm needs two examples: smaller batches are skipped).
+   */
+  record Plan(String name, Mnist data, int epochs, int batchSize, float lr, int shift, long seed, Device device,
+      double target, String targetText, UnaryOperator<Tensor> input, int minBatch) {}
+
+  record Outcome(double testAccuracy, int testSize, double secondsPerEpoch, double examplesPerSecond,
+      double trainLoss) {}
+
+  private DigitTrainer() {}
+
+  static Outcome train(Plan p, Sequential model, SGD optimizer, Generator gen, ToDoubleFunction<MnistSplit> evaluate,
+      PrintWriter out, boolean interactive, RunOutput output, Path resume, int stopAfter) throws IOException {
+    MnistSplit train = p.data().train();
+    MnistSplit test = p.data().test();
+    Dataset images = p.shift() > 0 ? new ShiftedImages(train, p.shift(), p.seed()) : ArrayDataset.of(train);
+    DataLoader loader = new DataLoader(images, p.batchSize(), true, p.seed(), false, p.device());
+    double trainSeconds = 0;
+    long trainExamples = 0;
+    double accuracy = 0;
+    double lastLoss = Double.NaN;
+    int start = 1;
+    Map<String, Optimizer> optimizers = Map.of(Checkpoint.OPTIMIZER, optimizer);
+    if (resume != null) {
+      Map<String, String> meta = output.resume(resume, model, optimizers);
+      start = RunOutput.epochOf(meta) + 1;
+      for (int e = 1; e < start; e++) loader.iterator(); // the shuffles of the epochs done
+      if (images instanceof ShiftedImages shifted) shifted.skip((long) (start - 1) * train.size());
+      RunOutput.restoreGenerator(meta, gen);
+      out.printf(Locale.ROOT, "resumed from %s after epoch %d%n", resume, start - 1);
+    }
+    final int last = Math.min(p.epochs(), stopAfter);
+    for (int epoch = start; epoch <= last; epoch++) {
+      optimizer.setLr(MnistMlp.cosine(p.lr(), epoch - 1, p.epochs()));
+      model.train();
+      String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, p.epochs());
+      double loss;
+      double seconds;
+      double rate;
+      try (EpochProgress progress = new EpochProgress(label, train.size(), interactive)) {
+        for (DataLoader.Batch batch : loader) {
+          if (batch.size() < p.minBatch()) {
+            batch.close();
+            continue;
+          }
+          try (batch; Scope s = Scope.open()) {
+            optimizer.zeroGrad();
+            Tensor l = F.crossEntropy(model.forward(p.input().apply(batch.x())), batch.y());
+            l.backward();
+            optimizer.step();
+            progress.step(batch.size(), l.item());
+          }
+        }
+        loss = progress.meanLoss();
+        seconds = progress.seconds();
+        rate = progress.examplesPerSecond();
+        trainExamples += progress.examples();
+      }
+      trainSeconds += seconds;
+      accuracy = evaluate.applyAsDouble(test);
+      out.printf(Locale.ROOT, "%s  train loss %.4f  test accuracy %6.2f%%  %.2f s  %,.0f examples/s%n", label, loss,
+          100 * accuracy, seconds, rate);
+      out.flush();
+      lastLoss = loss;
+      output.record("train loss", loss);
+      output.record("test accuracy", accuracy);
+      output.checkpoint(model, optimizers, epoch, accuracy,
+          Map.of("seed", Long.toString(p.seed()), RunOutput.GENERATOR_OFFSET, Long.toString(gen.offset())));
+    }
+    int trained = Math.max(1, last - start + 1);
+    if (start > last) accuracy = evaluate.applyAsDouble(test);
+    if (last < p.epochs())
+      out.printf(Locale.ROOT, "stopped after epoch %d of %d: continue with --resume%n", last, p.epochs());
+    Outcome r = new Outcome(accuracy, test.size(), trainSeconds / trained,
+        trainExamples / Math.max(1e-9, trainSeconds), lastLoss);
+    out.printf(Locale.ROOT, "test accuracy: %.2f%% on %,d held-out digits (%.2f s per epoch, %,.0f examples/s)%s%n",
+        100 * r.testAccuracy(), r.testSize(), r.secondsPerEpoch(), r.examplesPerSecond(),
+        last == p.epochs() && r.testAccuracy() < p.target() ? "; BELOW the " + p.targetText() + "% target" : "");
+    Path lossPlot = output.plot("loss.png", p.name() + ": training loss", "epoch", "cross-entropy", "train loss");
+    Path acc = output.plot("accuracy.png", p.name() + ": accuracy on the held-out digits", "epoch", "accuracy",
+        "test accuracy");
+    if (lossPlot != null) out.println("wrote " + lossPlot + ", " + acc + " and the checkpoints in " + output.dir());
+    out.flush();
+    return r;
+  }
+}
