@@ -89,6 +89,8 @@ int main() {
         run_case(cfg, ta, tb, 257, 33, 1000, 0.7f, 0.3f, 3, false);
         run_case(cfg, ta, tb, 33, 1000, 257, -0.5f, 1.0f, 1, false);
         run_case(cfg, ta, tb, 257, 1000, 33, 1.5f, 0.0f, 5, true);
+        run_case(cfg, ta, tb, 64, 200, 70, 0.5f, -1.0f, 3, false);  // the 8-row wide tile (M = 64)
+        run_case(cfg, ta, tb, 50, 129, 300, 1.0f, 0.0f, 1, true);   // 8-row tile, ragged, 2 K blocks
       }
     run_case(cfg, 0, 0, 257, 257, 257, -1.0f, 1.0f, 0, false);
     run_case(cfg, 0, 0, 5, 1000, 513, 1.0f, 0.0f, 0, false);  // few rows: split over N

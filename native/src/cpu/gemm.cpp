@@ -56,11 +56,17 @@ using gemm_detail::Kernel;
 constexpr int64_t KC = 256;
 constexpr int64_t NC = 2048;
 
-// The micro-kernel for an ISA and the width of C: a tile much wider than N wastes its FMAs.
-Kernel kernel_for(int32_t isa, int64_t N) {
+// The micro-kernel for an ISA and the shape of C: a tile much wider than N wastes its FMAs, and
+// for a short C (48 < M <= 128; up to 48 rows B is read in place, which the 12-row tile's 4 MR
+// covers) the 8-row tile where it leaves fewer rows of the last panel empty.
+Kernel kernel_for(int32_t isa, int64_t M, int64_t N) {
   switch (isa) {
-    case NV_ISA_AVX512:
-      return N <= 16 ? gemm_detail::avx512_narrow() : N <= 64 ? gemm_detail::avx512_mid() : gemm_detail::avx512_wide();
+    case NV_ISA_AVX512: {
+      if (N <= 16) return gemm_detail::avx512_narrow();
+      if (N <= 64) return gemm_detail::avx512_mid();
+      const int64_t waste12 = (M + 11) / 12 * 12 - M, waste8 = (M + 7) / 8 * 8 - M;
+      return M > 48 && M <= 128 && waste8 < waste12 ? gemm_detail::avx512_wide8() : gemm_detail::avx512_wide();
+    }
     case NV_ISA_AVX2: return N <= 8 ? gemm_detail::avx2_narrow() : gemm_detail::avx2_wide();
     default: return gemm_detail::portable();
   }
@@ -139,7 +145,7 @@ void gemm(nv_ctx* ctx, bool parallel, bool ta, bool tb, int64_t M, int64_t N, in
     scale_c(M, N, beta, C, ldc);
     return;
   }
-  const Kernel kern = kernel_for(ctx->isa, N);
+  const Kernel kern = kernel_for(ctx->isa, M, N);
   const int mr = kern.mr, nr = kern.nr;
   // A narrow C (N <= 64: a few NR panels) uses each packed A element for a handful of FMAs
   // only: read A in place instead (full MR panels; the ragged last one is still packed,

@@ -26,6 +26,7 @@ struct Kernel {
 
 // Per ISA and shape class. narrow: N <= 16; mid: N <= 64.
 Kernel avx512_wide();
+Kernel avx512_wide8();
 Kernel avx512_mid();
 Kernel avx512_narrow();
 Kernel avx2_wide();
