@@ -65,18 +65,46 @@ ConvIg make_ig(const ConvShape& s) {
 // ---------------------------------------------------------------- tile loaders
 // A loader stages one kBK-deep slice of an operand as S[k][r] (r: the tile's M or N index).
 // Loaders "along k" give each thread a fixed k (tid % 8) and rows tid / 8 + 32 u; loaders
-// "along r" give each thread a fixed row (tid % R) and k-offsets tid / R + (256 / R) u.
+// "along r" give each thread a fixed row (tid % R) and k-offsets tid / R + (256 / R) u. The two
+// bases hold that assignment, the registers and the store; a loader adds its gather.
+
+template <int R>
+struct AlongK {
+  static constexpr int kPer = R * kBK / kThreads;
+  int kq;  // this thread's k within the step
+  float reg[kPer];
+  __device__ AlongK() : kq(int(threadIdx.x) % kBK) {}
+  // The tile row of this thread's u-th element.
+  __device__ __forceinline__ static int row(int u) { return int(threadIdx.x) / kBK + u * (kThreads / kBK); }
+  __device__ __forceinline__ void store(float (*S)[R + kPad]) const {
+    NV_UNROLL
+    for (int u = 0; u < kPer; ++u) S[kq][row(u)] = reg[u];
+  }
+};
+
+template <int R>
+struct AlongR {
+  static constexpr int kPer = R * kBK / kThreads;
+  int col, k_off;  // this thread's tile row, and its first k within the step
+  float reg[kPer];
+  __device__ AlongR() : col(int(threadIdx.x) % R), k_off(int(threadIdx.x) / R) {}
+  // The k within the step of this thread's u-th element.
+  __device__ __forceinline__ int kk(int u) const { return k_off + u * (kThreads / R); }
+  __device__ __forceinline__ void store(float (*S)[R + kPad]) const {
+    NV_UNROLL
+    for (int u = 0; u < kPer; ++u) S[kk(u)][col] = reg[u];
+  }
+};
 
 // forward A: w[g Kg + m, k] (rows of C R S floats), along k.
 template <int R>
-struct WeightRows {
-  static constexpr int kPer = R * kBK / kThreads;
+struct WeightRows : AlongK<R> {
+  using Base = AlongK<R>;
+  using Base::kPer, Base::kq, Base::reg, Base::row;
   const float* base;
-  int rows, ld, kq, r0;
-  float reg[kPer];
-  __device__ WeightRows(const ConvIg& p, int g, int m0)
-      : base(p.w + int64_t(g) * p.Kg * p.CRS), rows(p.Kg), ld(p.CRS),
-        kq(int(threadIdx.x) % kBK), r0(m0 + int(threadIdx.x) / kBK) {}
+  int rows, ld, r0;  // r0: the tile row of this thread's first element
+  __device__ WeightRows(const ConvIg& p, int g, int tile_m0)
+      : base(p.w + int64_t(g) * p.Kg * p.CRS), rows(p.Kg), ld(p.CRS), r0(tile_m0 + row(0)) {}
   __device__ __forceinline__ void load(int k0, int kend) {
     const int k = k0 + kq;
     NV_UNROLL
@@ -85,13 +113,11 @@ struct WeightRows {
       reg[u] = (m < rows && k < kend) ? base[int64_t(m) * ld + k] : 0.0f;
     }
   }
-  __device__ __forceinline__ void store(float (*S)[R + kPad]) const {
-    NV_UNROLL
-    for (int u = 0; u < kPer; ++u) S[kq][int(threadIdx.x) / kBK + u * (kThreads / kBK)] = reg[u];
-  }
 };
 
 // forward B: x^[(c r s), (n p q)] for group g, along r (the column n p q is fixed per thread).
+// (Its own staging, not AlongR's: built on AlongR, ptxas allocated the 128 x 128 forward kernel
+// differently (133 registers instead of 141), a change no GPU has timed yet.)
 template <int R>
 struct Im2colCols {
   static constexpr int kPer = R * kBK / kThreads;
@@ -135,41 +161,34 @@ struct Im2colCols {
 
 // backward-data A: w^T[c, (k r s)] = w[g Kg + k, c, r, s], along k (one (k, r, s) per thread).
 template <int R>
-struct WeightCols {
-  static constexpr int kPer = R * kBK / kThreads;
+struct WeightCols : AlongK<R> {
+  using Base = AlongK<R>;
+  using Base::kPer, Base::kq, Base::reg, Base::row;
   const ConvIg& p;
-  int g, kq, r0;
-  float reg[kPer];
-  __device__ WeightCols(const ConvIg& pp, int gg, int m0)
-      : p(pp), g(gg), kq(int(threadIdx.x) % kBK), r0(m0 + int(threadIdx.x) / kBK) {}
+  int g, m0;
+  __device__ WeightCols(const ConvIg& pp, int gg, int tile_m0) : p(pp), g(gg), m0(tile_m0) {}
   __device__ __forceinline__ void load(int k0, int kend) {
     const int k = k0 + kq;
     const int ko = p.by_RS.div(k), rs = k - ko * p.RS;
     const float* wk = p.w + (int64_t(g) * p.Kg + ko) * p.CRS + rs;  // w[g Kg + ko, 0, r, s]
     NV_UNROLL
     for (int u = 0; u < kPer; ++u) {
-      const int c = r0 + u * (kThreads / kBK);
+      const int c = m0 + row(u);
       reg[u] = (c < p.Cg && k < kend) ? wk[int64_t(c) * p.RS] : 0.0f;
     }
-  }
-  __device__ __forceinline__ void store(float (*S)[R + kPad]) const {
-    NV_UNROLL
-    for (int u = 0; u < kPer; ++u) S[kq][int(threadIdx.x) / kBK + u * (kThreads / kBK)] = reg[u];
   }
 };
 
 // backward-data B: dy^[(k r s), (n h w)], along r (the input pixel n h w is fixed per thread).
 template <int R>
-struct DyCols {
-  static constexpr int kPer = R * kBK / kThreads;
+struct DyCols : AlongR<R> {
+  using Base = AlongR<R>;
+  using Base::kPer, Base::col, Base::reg, Base::kk;
   const ConvIg& p;
   const float* dyg;  // dy[n, g Kg, 0, 0] of this thread's image
-  int hh, ww, col, k_off;
+  int hh, ww;
   bool valid;
-  float reg[kPer];
   __device__ DyCols(const ConvIg& pp, int g, int n0) : p(pp) {
-    col = int(threadIdx.x) % R;
-    k_off = int(threadIdx.x) / R;
     const int n = n0 + col;
     valid = n < p.N * p.HW;
     const int img = valid ? p.by_HW.div(n) : 0;
@@ -182,7 +201,7 @@ struct DyCols {
   __device__ __forceinline__ void load(int k0, int kend) {
     NV_UNROLL
     for (int u = 0; u < kPer; ++u) {
-      const int k = k0 + k_off + u * (kThreads / R);
+      const int k = k0 + kk(u);
       float v = 0.0f;
       if (valid && k < kend) {
         const int ko = p.by_RS.div(k), rs = k - ko * p.RS;
@@ -197,52 +216,42 @@ struct DyCols {
       reg[u] = v;
     }
   }
-  __device__ __forceinline__ void store(float (*S)[R + kPad]) const {
-    NV_UNROLL
-    for (int u = 0; u < kPer; ++u) S[k_off + u * (kThreads / R)][col] = reg[u];
-  }
 };
 
 // backward-filter A: dy[k, (n p q)] for group g, along k (one (n, p q) per thread and step).
 template <int R>
-struct DyRows {
-  static constexpr int kPer = R * kBK / kThreads;
+struct DyRows : AlongK<R> {
+  using Base = AlongK<R>;
+  using Base::kPer, Base::kq, Base::reg, Base::row;
   const ConvIg& p;
-  int g, kq, r0;
-  float reg[kPer];
-  __device__ DyRows(const ConvIg& pp, int gg, int m0)
-      : p(pp), g(gg), kq(int(threadIdx.x) % kBK), r0(m0 + int(threadIdx.x) / kBK) {}
+  int g, m0;
+  __device__ DyRows(const ConvIg& pp, int gg, int tile_m0) : p(pp), g(gg), m0(tile_m0) {}
   __device__ __forceinline__ void load(int k0, int kend) {
     const int k = k0 + kq;
     const int img = p.by_PQ.div(k), pq = k - img * p.PQ;
     const float* d = p.dy + (int64_t(img) * p.K + int64_t(g) * p.Kg) * p.PQ + pq;
     NV_UNROLL
     for (int u = 0; u < kPer; ++u) {
-      const int m = r0 + u * (kThreads / kBK);
+      const int m = m0 + row(u);
       reg[u] = (m < p.Kg && k < kend) ? d[int64_t(m) * p.PQ] : 0.0f;
     }
-  }
-  __device__ __forceinline__ void store(float (*S)[R + kPad]) const {
-    NV_UNROLL
-    for (int u = 0; u < kPer; ++u) S[kq][int(threadIdx.x) / kBK + u * (kThreads / kBK)] = reg[u];
   }
 };
 
 // backward-filter B: x^[(n p q), (c r s)], along k: each thread's kPer columns (c, r, s) are
 // decomposed once; each step decomposes its one (n, p, q).
 template <int R>
-struct Im2colRows {
-  static constexpr int kPer = R * kBK / kThreads;
+struct Im2colRows : AlongK<R> {
+  using Base = AlongK<R>;
+  using Base::kPer, Base::kq, Base::reg, Base::row;
   const ConvIg& p;
   const float* xg0;  // x[0, g Cg, 0, 0]
-  int kq, coff[kPer], roff[kPer], soff[kPer];
-  float reg[kPer];
+  int coff[kPer], roff[kPer], soff[kPer];
   __device__ Im2colRows(const ConvIg& pp, int g, int n0) : p(pp) {
-    kq = int(threadIdx.x) % kBK;
     xg0 = p.x + int64_t(g) * p.Cg * p.HW;
     NV_UNROLL
     for (int u = 0; u < kPer; ++u) {
-      const int n = n0 + int(threadIdx.x) / kBK + u * (kThreads / kBK);
+      const int n = n0 + row(u);
       const int c = p.by_RS.div(n), rs = n - c * p.RS;
       const int r = p.by_S.div(rs), s = rs - r * p.S;
       coff[u] = n < p.CRS ? c * p.HW : -1;  // -1: past the last column
@@ -264,10 +273,6 @@ struct Im2colRows {
         v = xi[coff[u] + ih * p.W + iw];
       reg[u] = v;
     }
-  }
-  __device__ __forceinline__ void store(float (*S)[R + kPad]) const {
-    NV_UNROLL
-    for (int u = 0; u < kPer; ++u) S[kq][int(threadIdx.x) / kBK + u * (kThreads / kBK)] = reg[u];
   }
 };
 
