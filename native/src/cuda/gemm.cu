@@ -21,18 +21,6 @@ namespace NV_CUDA_NS {
 
 // ---------------------------------------------------------------- kernels
 
-struct GemmArgs {
-  int64_t M, N, K;
-  float alpha, beta;
-  const float* A;
-  int64_t lda, stride_a;
-  const float* B;
-  int64_t ldb, stride_b;
-  float* C;
-  int64_t ldc, stride_c;
-  int64_t batch;
-};
-
 constexpr int kGemmThreads = 256;
 constexpr int kBK = 8;
 constexpr int kPad = 4;  // shared rows are R + kPad floats: fewer conflicts, still 16-byte aligned

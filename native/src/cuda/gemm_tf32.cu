@@ -45,18 +45,6 @@ namespace NV_CUDA_NS {
 
 // ---------------------------------------------------------------- kernels
 
-struct Tf32Args {
-  int64_t M, N, K;
-  float alpha, beta;
-  const float* A;
-  int64_t lda, stride_a;
-  const float* B;
-  int64_t ldb, stride_b;
-  float* C;
-  int64_t ldc, stride_c;
-  int64_t batch;
-};
-
 constexpr int kTfBK = 16;
 
 // The shared-memory word of X(r, k) in a k-major buffer with rows of `stride` words (top of file).
@@ -200,7 +188,7 @@ struct Tf32Operand {
 // resident blocks per SM bound the registers (65536 / (kMinBlocks * blockDim) per thread).
 template <int BM, int BN, int WM, int WN, int kMinBlocks, bool TA, bool TB, bool VA, bool VB>
 __global__ void __launch_bounds__(WM * WN * kWarp, kMinBlocks)
-    gemm_tf32_kernel(Tf32Args g) {
+    gemm_tf32_kernel(GemmArgs g) {
   constexpr int kThreads = WM * WN * kWarp;
   constexpr int kWarpM = BM / WM, kWarpN = BN / WN;  // a warp's sub-tile
   constexpr int MI = kWarpM / 16, NJ = kWarpN / 8;   // its m16n8 accumulators
@@ -330,7 +318,7 @@ bool tf32_vec_ok(const float* X, int64_t ld, int64_t contig_extent, int64_t stri
 }
 
 template <int BM, int BN, int WM, int WN, int kMinBlocks, bool TA, bool TB, bool VA, bool VB>
-nv_status tf32_launch(nv_ctx* ctx, const char* fn, const Tf32Args& g) {
+nv_status tf32_launch(nv_ctx* ctx, const char* fn, const GemmArgs& g) {
   const int64_t tiles = ((g.M + BM - 1) / BM) * ((g.N + BN - 1) / BN);
   if (tiles > INT32_MAX)
     return fail(NV_ERR_UNSUPPORTED, "%s: M=%lld x N=%lld needs more than 2^31 tiles", fn,
@@ -342,7 +330,7 @@ nv_status tf32_launch(nv_ctx* ctx, const char* fn, const Tf32Args& g) {
 
 template <int BM, int BN, int WM, int WN, int kMinBlocks>
 nv_status tf32_config(nv_ctx* ctx, const char* fn, bool ta, bool tb, bool va, bool vb,
-                      const Tf32Args& g) {
+                      const GemmArgs& g) {
 #define NV_TF32_CASE(TA, TB, VA, VB)                \
   if (ta == TA && tb == TB && va == VA && vb == VB) \
     return tf32_launch<BM, BN, WM, WN, kMinBlocks, TA, TB, VA, VB>(ctx, fn, g);
@@ -382,7 +370,7 @@ nv_status gemm_tf32_f32(nv_ctx* ctx, bool ta, bool tb, int64_t M, int64_t N, int
   if (M == 0 || N == 0 || batch == 0) return NV_OK;
   nv_status s = activate(ctx, fn);
   if (s != NV_OK) return s;
-  Tf32Args g{M, N, K, alpha, beta, A, lda, stride_a, B, ldb, stride_b, C, ldc, stride_c, batch};
+  GemmArgs g{M, N, K, alpha, beta, A, lda, stride_a, B, ldb, stride_b, C, ldc, stride_c, batch};
   // op(A) is contiguous along k unless transposed (then along m); op(B) along n unless
   // transposed (then along k).
   const bool va = tf32_vec_ok(A, lda, ta ? M : K, batch > 1 ? stride_a : 0);

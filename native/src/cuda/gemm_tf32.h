@@ -2,12 +2,29 @@
 // to TF32 (10 mantissa bits, round to nearest, ties away from zero) and products summed in
 // FP32, on sm_80 or newer. Plain C++ (no CUDA headers), so api/ and the tests can see it.
 //
-// Not public yet: a context uses it for nv_gemm_* once its State::tf32 flag is set (TODO: the
-// public switch), and api/gemm.cpp exports nv_internal_gemm_tf32_f32 for the tests.
+// A context uses it for nv_gemm_* once nv_ctx_set_tf32 allows it (Device.allowTf32 in Java), and
+// api/gemm.cpp exports nv_internal_gemm_tf32_f32 for the tests.
 #pragma once
 #include <cstdint>
 
 #include "nerve.h"
+
+namespace nv {
+// One (strided-batched) GEMM's arguments, as the SIMT (gemm.cu) and TF32 kernels take them:
+// C[z] (M x N, ldc) = alpha op(A[z]) op(B[z]) + beta C[z] for z < batch, X[z] = X + z stride_x.
+struct GemmArgs {
+  int64_t M, N, K;
+  float alpha, beta;
+  const float* A;
+  int64_t lda, stride_a;
+  const float* B;
+  int64_t ldb, stride_b;
+  float* C;
+  int64_t ldc, stride_c;
+  int64_t batch;
+};
+
+}  // namespace nv
 
 #define NV_GEMM_TF32_DECLS                                                                     \
   /* sm_80 or newer (cuda-sim emulates an sm_90). */                                           \
