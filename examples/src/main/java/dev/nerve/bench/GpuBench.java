@@ -146,11 +146,21 @@ public final class GpuBench {
     Generator gen = new Generator(3);
     Sequential model = new Sequential(new Linear(784, 512, true, device, gen), new ReLU(),
         new Linear(512, 256, true, device, gen), new ReLU(), new Linear(256, 10, true, device, gen));
+    classifierStep("mnist_mlp_step_b" + batch, "examples/s", model, gen, batch, 784);
+  }
+
+  /**
+   * Training steps of model (SGD momentum 0.9, cross-entropy over 10 classes) on one batch of
+   * random inputs of shape xShape drawn from gen, in examples per second; closes the model.
+   */
+  private void classifierStep(String name, String unit, Sequential model, Generator gen, long... xShape) {
+    long batch = xShape[0];
     SGD opt = new SGD(model.parameters(), 0.01f, 0.9f);
-    Tensor x = Tensor.rand(device, gen, 0, 1, batch, 784).keep();
-    int[] labels = new int[batch];
+    Tensor x = Tensor.rand(device, gen, 0, 1, xShape).keep();
+    int[] labels = new int[(int) batch];
     for (int i = 0; i < batch; i++) labels[i] = i % 10;
     Tensor y = Tensor.ofInts(device, labels).keep();
+    model.train();
     double sec = time(quick ? 3 : 200, () -> {
       try (Scope s = Scope.open()) {
         opt.zeroGrad();
@@ -158,7 +168,7 @@ public final class GpuBench {
         opt.step();
       }
     });
-    report("mnist_mlp_step_b" + batch, batch / sec, "examples/s");
+    report(name, batch / sec, unit);
     opt.close();
     model.close();
     x.close();
@@ -213,28 +223,10 @@ public final class GpuBench {
     }
   }
 
-  /** One LeNet training step (the mnist-cnn model) with SGD momentum 0.9, on random images. */
+  /** One LeNet training step (the mnist-cnn model), as mlpStep. */
   private void lenetStep(int batch) {
     Generator gen = new Generator(6);
-    Sequential model = MnistCnn.lenet(device, gen);
-    SGD opt = new SGD(model.parameters(), 0.01f, 0.9f);
-    Tensor x = Tensor.rand(device, gen, 0, 1, batch, 1, 28, 28).keep();
-    int[] labels = new int[batch];
-    for (int i = 0; i < batch; i++) labels[i] = i % 10;
-    Tensor y = Tensor.ofInts(device, labels).keep();
-    model.train();
-    double sec = time(quick ? 3 : 200, () -> {
-      try (Scope s = Scope.open()) {
-        opt.zeroGrad();
-        F.crossEntropy(model.forward(x), y).backward();
-        opt.step();
-      }
-    });
-    report("lenet_step_b" + batch, batch / sec, "images/s");
-    opt.close();
-    model.close();
-    x.close();
-    y.close();
+    classifierStep("lenet_step_b" + batch, "images/s", MnistCnn.lenet(device, gen), gen, batch, 1, 28, 28);
   }
 
   /**
