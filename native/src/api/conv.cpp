@@ -3,7 +3,6 @@
 
 #include "api/check.h"
 #include "core/conv_shape.h"
-#include "cpu/cpu_kernels.h"
 
 namespace {
 
@@ -80,19 +79,6 @@ nv_status pool_shape(const char* fn, int64_t N, int64_t C, int64_t H, int64_t W,
 
 }  // namespace
 
-// Dispatch to the GPU table entry when the context has a GPU backend.
-// Dispatch to the GPU table entry when the context has a GPU backend (an entry the backend
-// does not fill fails as unsupported).
-#define NV_GPU_CALL(entry, fn, ...)                                                       \
-  do {                                                                                    \
-    if (ctx->gpu) {                                                                       \
-      if (ctx->gpu->entry == nullptr)                                                     \
-        return nv::fail(NV_ERR_UNSUPPORTED, "%s: not implemented on the %s backend", fn, \
-                        ctx->gpu->name);                                                  \
-      return ctx->gpu->entry(__VA_ARGS__);                                                \
-    }                                                                                     \
-  } while (0)
-
 extern "C" {
 
 nv_status nv_conv2d_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H, int64_t W,
@@ -109,9 +95,7 @@ nv_status nv_conv2d_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H, in
   NV_CHECK_PTR(x, N > 0, "nv_conv2d_forward_f32");
   NV_CHECK_PTR(w, true, "nv_conv2d_forward_f32");
   NV_CHECK_PTR(y, N > 0, "nv_conv2d_forward_f32");
-  NV_GPU_CALL(conv2d_forward_f32, fn, ctx, s, x, w, bias, y);
-  if (N == 0) return NV_OK;
-  return nv::cpu::conv2d_forward_f32(ctx, s, x, w, bias, y);
+  return ctx->backend->conv2d_forward_f32(ctx, s, x, w, bias, y);
 }
 
 nv_status nv_conv2d_backward_data_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H, int64_t W,
@@ -128,9 +112,7 @@ nv_status nv_conv2d_backward_data_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t
   NV_CHECK_PTR(dy, N > 0, "nv_conv2d_backward_data_f32");
   NV_CHECK_PTR(w, true, "nv_conv2d_backward_data_f32");
   NV_CHECK_PTR(dx, N > 0, "nv_conv2d_backward_data_f32");
-  NV_GPU_CALL(conv2d_backward_data_f32, fn, ctx, s, dy, w, dx);
-  if (N == 0) return NV_OK;
-  return nv::cpu::conv2d_backward_data_f32(ctx, s, dy, w, dx);
+  return ctx->backend->conv2d_backward_data_f32(ctx, s, dy, w, dx);
 }
 
 nv_status nv_conv2d_backward_filter_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H,
@@ -148,8 +130,7 @@ nv_status nv_conv2d_backward_filter_f32(nv_ctx* ctx, int64_t N, int64_t C, int64
   NV_CHECK_PTR(x, N > 0, "nv_conv2d_backward_filter_f32");
   NV_CHECK_PTR(dy, N > 0, "nv_conv2d_backward_filter_f32");
   NV_CHECK_PTR(dw, true, "nv_conv2d_backward_filter_f32");
-  NV_GPU_CALL(conv2d_backward_filter_f32, fn, ctx, s, x, dy, dw, dbias);
-  return nv::cpu::conv2d_backward_filter_f32(ctx, s, x, dy, dw, dbias);
+  return ctx->backend->conv2d_backward_filter_f32(ctx, s, x, dy, dw, dbias);
 }
 
 nv_status nv_pool2d_output_size(int64_t H, int64_t R, int64_t stride, int64_t pad,
@@ -170,9 +151,7 @@ nv_status nv_max_pool2d_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H
   if (st != NV_OK) return st;
   NV_CHECK_PTR(x, N * C > 0, "nv_max_pool2d_forward_f32");
   NV_CHECK_PTR(y, N * C > 0, "nv_max_pool2d_forward_f32");
-  NV_GPU_CALL(max_pool2d_forward_f32, fn, ctx, s, x, y, argmax);
-  nv::cpu::max_pool2d_forward_f32(ctx, s, x, y, argmax);
-  return NV_OK;
+  return ctx->backend->max_pool2d_forward_f32(ctx, s, x, y, argmax);
 }
 
 nv_status nv_max_pool2d_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H, int64_t W,
@@ -189,9 +168,7 @@ nv_status nv_max_pool2d_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t 
   NV_CHECK_PTR(argmax, N * C > 0, "nv_max_pool2d_backward_f32");
   NV_CHECK_PTR(dx, N * C > 0, "nv_max_pool2d_backward_f32");
   PoolShape s{N, C, H, W, 1, 1, 1, 1, 0, 0, P, Q, false};
-  NV_GPU_CALL(max_pool2d_backward_f32, fn, ctx, s, dy, argmax, dx);
-  nv::cpu::max_pool2d_backward_f32(ctx, s, dy, argmax, dx);
-  return NV_OK;
+  return ctx->backend->max_pool2d_backward_f32(ctx, s, dy, argmax, dx);
 }
 
 nv_status nv_avg_pool2d_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H, int64_t W,
@@ -206,9 +183,7 @@ nv_status nv_avg_pool2d_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H
   if (st != NV_OK) return st;
   NV_CHECK_PTR(x, N * C > 0, "nv_avg_pool2d_forward_f32");
   NV_CHECK_PTR(y, N * C > 0, "nv_avg_pool2d_forward_f32");
-  NV_GPU_CALL(avg_pool2d_forward_f32, fn, ctx, s, x, y);
-  nv::cpu::avg_pool2d_forward_f32(ctx, s, x, y);
-  return NV_OK;
+  return ctx->backend->avg_pool2d_forward_f32(ctx, s, x, y);
 }
 
 nv_status nv_avg_pool2d_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H, int64_t W,
@@ -223,9 +198,7 @@ nv_status nv_avg_pool2d_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t 
   if (st != NV_OK) return st;
   NV_CHECK_PTR(dy, N * C > 0, "nv_avg_pool2d_backward_f32");
   NV_CHECK_PTR(dx, N * C > 0, "nv_avg_pool2d_backward_f32");
-  NV_GPU_CALL(avg_pool2d_backward_f32, fn, ctx, s, dy, dx);
-  nv::cpu::avg_pool2d_backward_f32(ctx, s, dy, dx);
-  return NV_OK;
+  return ctx->backend->avg_pool2d_backward_f32(ctx, s, dy, dx);
 }
 
 nv_status nv_batch_norm_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW,
@@ -248,11 +221,7 @@ nv_status nv_batch_norm_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H
   }
   NV_CHECK_PTR(x, N > 0, "nv_batch_norm_forward_f32");
   NV_CHECK_PTR(y, N > 0, "nv_batch_norm_forward_f32");
-  NV_GPU_CALL(batch_norm_forward_f32, fn, ctx, N, C, HW, x, gamma, beta, running_mean,
-              running_var, momentum, eps, training != 0, y, save_mean, save_invstd);
-  nv::cpu::batch_norm_forward_f32(ctx, N, C, HW, x, gamma, beta, running_mean, running_var,
-                                  momentum, eps, training != 0, y, save_mean, save_invstd);
-  return NV_OK;
+  return ctx->backend->batch_norm_forward_f32(ctx, N, C, HW, x, gamma, beta, running_mean, running_var, momentum, eps, training != 0, y, save_mean, save_invstd);
 }
 
 nv_status nv_batch_norm_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW,
@@ -268,11 +237,7 @@ nv_status nv_batch_norm_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t 
   NV_CHECK_PTR(dx, N > 0, "nv_batch_norm_backward_f32");
   NV_CHECK_PTR(save_mean, true, "nv_batch_norm_backward_f32");
   NV_CHECK_PTR(save_invstd, true, "nv_batch_norm_backward_f32");
-  NV_GPU_CALL(batch_norm_backward_f32, fn, ctx, N, C, HW, x, dy, gamma, save_mean, save_invstd,
-              training != 0, dx, dgamma, dbeta);
-  nv::cpu::batch_norm_backward_f32(ctx, N, C, HW, x, dy, gamma, save_mean, save_invstd,
-                                   training != 0, dx, dgamma, dbeta);
-  return NV_OK;
+  return ctx->backend->batch_norm_backward_f32(ctx, N, C, HW, x, dy, gamma, save_mean, save_invstd, training != 0, dx, dgamma, dbeta);
 }
 
 nv_status nv_dropout_forward_f32(nv_ctx* ctx, int64_t n, float p, uint64_t seed,
@@ -284,9 +249,7 @@ nv_status nv_dropout_forward_f32(nv_ctx* ctx, int64_t n, float p, uint64_t seed,
   NV_CHECK_PTR(x, n > 0, "nv_dropout_forward_f32");
   NV_CHECK_PTR(y, n > 0, "nv_dropout_forward_f32");
   NV_CHECK_PTR(mask, n > 0, "nv_dropout_forward_f32");
-  NV_GPU_CALL(dropout_forward_f32, fn, ctx, n, p, seed, offset, x, y, mask);
-  nv::cpu::dropout_forward_f32(ctx, n, p, seed, offset, x, y, mask);
-  return NV_OK;
+  return ctx->backend->dropout_forward_f32(ctx, n, p, seed, offset, x, y, mask);
 }
 
 nv_status nv_dropout_backward_f32(nv_ctx* ctx, int64_t n, const float* dy, const float* mask,
@@ -297,9 +260,7 @@ nv_status nv_dropout_backward_f32(nv_ctx* ctx, int64_t n, const float* dy, const
   NV_CHECK_PTR(dy, n > 0, "nv_dropout_backward_f32");
   NV_CHECK_PTR(mask, n > 0, "nv_dropout_backward_f32");
   NV_CHECK_PTR(dx, n > 0, "nv_dropout_backward_f32");
-  NV_GPU_CALL(dropout_backward_f32, fn, ctx, n, dy, mask, dx);
-  nv::cpu::dropout_backward_f32(ctx, n, dy, mask, dx);
-  return NV_OK;
+  return ctx->backend->dropout_backward_f32(ctx, n, dy, mask, dx);
 }
 
 }  // extern "C"

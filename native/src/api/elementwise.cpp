@@ -1,6 +1,5 @@
 // nv_unary_f32, nv_unary_backward_f32, nv_binary_f32, nv_compare_f32: checks, then backend.
 #include "api/check.h"
-#include "cpu/cpu_kernels.h"
 
 namespace {
 
@@ -32,9 +31,7 @@ nv_status nv_unary_f32(nv_ctx* ctx, int32_t op, int64_t n, const float* x, float
   NV_CHECK_NONNEG(n, "nv_unary_f32");
   NV_CHECK_PTR(x, n > 0, "nv_unary_f32");
   NV_CHECK_PTR(y, n > 0, "nv_unary_f32");
-  if (ctx->gpu) return ctx->gpu->unary_f32(ctx, op, n, x, y, alpha, beta);
-  nv::cpu::unary_f32(ctx, op, n, x, y, alpha, beta);
-  return NV_OK;
+  return ctx->backend->unary_f32(ctx, op, n, x, y, alpha, beta);
 }
 
 nv_status nv_unary_backward_f32(nv_ctx* ctx, int32_t op, int64_t n, const float* x,
@@ -48,9 +45,7 @@ nv_status nv_unary_backward_f32(nv_ctx* ctx, int32_t op, int64_t n, const float*
   NV_CHECK_PTR(y, n > 0, "nv_unary_backward_f32");
   NV_CHECK_PTR(dy, n > 0, "nv_unary_backward_f32");
   NV_CHECK_PTR(dx, n > 0, "nv_unary_backward_f32");
-  if (ctx->gpu) return ctx->gpu->unary_backward_f32(ctx, op, n, x, y, dy, dx, alpha, beta);
-  nv::cpu::unary_backward_f32(ctx, op, n, x, y, dy, dx, alpha, beta);
-  return NV_OK;
+  return ctx->backend->unary_backward_f32(ctx, op, n, x, y, dy, dx, alpha, beta);
 }
 
 nv_status nv_binary_f32(nv_ctx* ctx, int32_t op, int32_t ndim, const int64_t* shape,
@@ -62,10 +57,7 @@ nv_status nv_binary_f32(nv_ctx* ctx, int32_t op, int32_t ndim, const int64_t* sh
   int64_t total = 0;
   nv_status st = check_broadcast("nv_binary_f32", ndim, shape, a, a_strides, b, b_strides, out, &total);
   if (st != NV_OK) return st;
-  if (ctx->gpu)
-    return ctx->gpu->binary_f32(ctx, op, false, ndim, shape, a, a_strides, b, b_strides, out);
-  nv::cpu::binary_f32(ctx, op, false, ndim, shape, a, a_strides, b, b_strides, out);
-  return NV_OK;
+  return ctx->backend->binary_f32(ctx, op, false, ndim, shape, a, a_strides, b, b_strides, out);
 }
 
 nv_status nv_compare_f32(nv_ctx* ctx, int32_t op, int32_t ndim, const int64_t* shape,
@@ -77,10 +69,7 @@ nv_status nv_compare_f32(nv_ctx* ctx, int32_t op, int32_t ndim, const int64_t* s
   int64_t total = 0;
   nv_status st = check_broadcast("nv_compare_f32", ndim, shape, a, a_strides, b, b_strides, out, &total);
   if (st != NV_OK) return st;
-  if (ctx->gpu)
-    return ctx->gpu->binary_f32(ctx, op, true, ndim, shape, a, a_strides, b, b_strides, out);
-  nv::cpu::binary_f32(ctx, op, true, ndim, shape, a, a_strides, b, b_strides, out);
-  return NV_OK;
+  return ctx->backend->binary_f32(ctx, op, true, ndim, shape, a, a_strides, b, b_strides, out);
 }
 
 }  // extern "C"

@@ -1,6 +1,5 @@
 // nv_copy_strided, nv_fill_*, nv_cast_*, nv_rand_*: argument checks, then the backend.
 #include "api/check.h"
-#include "cpu/cpu_kernels.h"
 
 extern "C" {
 
@@ -19,29 +18,21 @@ nv_status nv_copy_strided(nv_ctx* ctx, int32_t elem_size, int32_t ndim, const in
   if (total < 0) return NV_ERR_INVALID_ARGUMENT;
   NV_CHECK_PTR(src, total > 0, "nv_copy_strided");
   NV_CHECK_PTR(dst, total > 0, "nv_copy_strided");
-  if (ctx->gpu)
-    return ctx->gpu->copy_strided(ctx, elem_size, ndim, shape, src, src_strides, dst,
-                                  dst_strides);
-  nv::cpu::copy_strided(ctx, elem_size, ndim, shape, src, src_strides, dst, dst_strides);
-  return NV_OK;
+  return ctx->backend->copy_strided(ctx, elem_size, ndim, shape, src, src_strides, dst, dst_strides);
 }
 
 nv_status nv_fill_f32(nv_ctx* ctx, int64_t n, float value, float* y) {
   NV_CHECK_CTX(ctx, "nv_fill_f32");
   NV_CHECK_NONNEG(n, "nv_fill_f32");
   NV_CHECK_PTR(y, n > 0, "nv_fill_f32");
-  if (ctx->gpu) return ctx->gpu->fill_f32(ctx, n, value, y);
-  nv::cpu::fill_f32(ctx, n, value, y);
-  return NV_OK;
+  return ctx->backend->fill_f32(ctx, n, value, y);
 }
 
 nv_status nv_fill_i32(nv_ctx* ctx, int64_t n, int32_t value, int32_t* y) {
   NV_CHECK_CTX(ctx, "nv_fill_i32");
   NV_CHECK_NONNEG(n, "nv_fill_i32");
   NV_CHECK_PTR(y, n > 0, "nv_fill_i32");
-  if (ctx->gpu) return ctx->gpu->fill_i32(ctx, n, value, y);
-  nv::cpu::fill_i32(ctx, n, value, y);
-  return NV_OK;
+  return ctx->backend->fill_i32(ctx, n, value, y);
 }
 
 nv_status nv_cast_i32_f32(nv_ctx* ctx, int64_t n, const int32_t* x, float* y) {
@@ -49,9 +40,7 @@ nv_status nv_cast_i32_f32(nv_ctx* ctx, int64_t n, const int32_t* x, float* y) {
   NV_CHECK_NONNEG(n, "nv_cast_i32_f32");
   NV_CHECK_PTR(x, n > 0, "nv_cast_i32_f32");
   NV_CHECK_PTR(y, n > 0, "nv_cast_i32_f32");
-  if (ctx->gpu) return ctx->gpu->cast_i32_f32(ctx, n, x, y);
-  nv::cpu::cast_i32_f32(ctx, n, x, y);
-  return NV_OK;
+  return ctx->backend->cast_i32_f32(ctx, n, x, y);
 }
 
 nv_status nv_cast_f32_i32(nv_ctx* ctx, int64_t n, const float* x, int32_t* y) {
@@ -59,9 +48,7 @@ nv_status nv_cast_f32_i32(nv_ctx* ctx, int64_t n, const float* x, int32_t* y) {
   NV_CHECK_NONNEG(n, "nv_cast_f32_i32");
   NV_CHECK_PTR(x, n > 0, "nv_cast_f32_i32");
   NV_CHECK_PTR(y, n > 0, "nv_cast_f32_i32");
-  if (ctx->gpu) return ctx->gpu->cast_f32_i32(ctx, n, x, y);
-  nv::cpu::cast_f32_i32(ctx, n, x, y);
-  return NV_OK;
+  return ctx->backend->cast_f32_i32(ctx, n, x, y);
 }
 
 nv_status nv_rand_uniform_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset, float lo,
@@ -74,9 +61,7 @@ nv_status nv_rand_uniform_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t of
   NV_CHECK(lo <= hi, "nv_rand_uniform_f32: lo=%g is greater than hi=%g", (double)lo, (double)hi);
   NV_CHECK(std::isfinite(hi - lo), "nv_rand_uniform_f32: hi - lo overflows (lo=%g, hi=%g)",
            (double)lo, (double)hi);
-  if (ctx->gpu) return ctx->gpu->rand_uniform_f32(ctx, n, seed, offset, lo, hi, y);
-  nv::cpu::rand_uniform_f32(ctx, n, seed, offset, lo, hi, y);
-  return NV_OK;
+  return ctx->backend->rand_uniform_f32(ctx, n, seed, offset, lo, hi, y);
 }
 
 nv_status nv_rand_normal_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset,
@@ -87,9 +72,7 @@ nv_status nv_rand_normal_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t off
   NV_CHECK_FINITE(mean, "nv_rand_normal_f32");
   NV_CHECK_FINITE(stddev, "nv_rand_normal_f32");
   NV_CHECK(stddev >= 0, "nv_rand_normal_f32: stddev=%g is negative", (double)stddev);
-  if (ctx->gpu) return ctx->gpu->rand_normal_f32(ctx, n, seed, offset, mean, stddev, y);
-  nv::cpu::rand_normal_f32(ctx, n, seed, offset, mean, stddev, y);
-  return NV_OK;
+  return ctx->backend->rand_normal_f32(ctx, n, seed, offset, mean, stddev, y);
 }
 
 }  // extern "C"

@@ -1,6 +1,5 @@
 // nv_gemm_f32 and nv_gemm_strided_batched_f32: argument checks, then the backend.
 #include "api/check.h"
-#include "cpu/cpu_kernels.h"
 #include "cuda/gemm_tf32.h"
 
 namespace {
@@ -46,11 +45,7 @@ nv_status nv_gemm_f32(nv_ctx* ctx, int32_t trans_a, int32_t trans_b, int64_t M, 
   NV_CHECK_CTX(ctx, "nv_gemm_f32");
   nv_status st = check_gemm("nv_gemm_f32", trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc);
   if (st != NV_OK) return st;
-  if (ctx->gpu)
-    return ctx->gpu->gemm_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda, B, ldb,
-                              beta, C, ldc);
-  nv::cpu::gemm_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-  return NV_OK;
+  return ctx->backend->gemm_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 nv_status nv_gemm_strided_batched_f32(nv_ctx* ctx, int32_t trans_a, int32_t trans_b, int64_t M,
@@ -74,13 +69,7 @@ nv_status nv_gemm_strided_batched_f32(nv_ctx* ctx, int32_t trans_a, int32_t tran
              (long long)stride_c, (long long)c_extent);
   }
   if (batch == 0) return NV_OK;
-  if (ctx->gpu)
-    return ctx->gpu->gemm_strided_batched_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A,
-                                              lda, stride_a, B, ldb, stride_b, beta, C, ldc,
-                                              stride_c, batch);
-  nv::cpu::gemm_strided_batched_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda,
-                                    stride_a, B, ldb, stride_b, beta, C, ldc, stride_c, batch);
-  return NV_OK;
+  return ctx->backend->gemm_strided_batched_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda, stride_a, B, ldb, stride_b, beta, C, ldc, stride_c, batch);
 }
 
 }  // extern "C"
@@ -103,15 +92,6 @@ extern "C" nv_status nv_internal_gemm_tf32_f32(nv_ctx* ctx, int32_t trans_a, int
   if (batch > 1 && M > 0 && N > 0)
     NV_CHECK(stride_c >= (M - 1) * ldc + N, "%s: stride_c=%lld makes the C matrices overlap", fn,
              (long long)stride_c);
-#ifdef NERVE_HAVE_CUDA_SIM
-  if (ctx->backend == NV_BACKEND_CUDA_SIM)
-    return nv::cudasim::gemm_tf32_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda,
-                                      stride_a, B, ldb, stride_b, beta, C, ldc, stride_c, batch);
-#endif
-#ifdef NERVE_HAVE_CUDA
-  if (ctx->backend == NV_BACKEND_CUDA)
-    return nv::cuda::gemm_tf32_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda,
-                                   stride_a, B, ldb, stride_b, beta, C, ldc, stride_c, batch);
-#endif
-  return nv::fail(NV_ERR_UNSUPPORTED, "%s: backend %d has no TF32 GEMM", fn, ctx->backend);
+  return ctx->backend->gemm_tf32_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda,
+                                       stride_a, B, ldb, stride_b, beta, C, ldc, stride_c, batch);
 }

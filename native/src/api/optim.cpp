@@ -1,7 +1,6 @@
 // nv_sgd_step_f32, nv_rmsprop_step_f32, nv_adam_step_f32: checks, then the backend.
 // Hyper-parameters follow PyTorch's constructor checks (lr >= 0, betas in [0, 1), ...).
 #include "api/check.h"
-#include "cpu/cpu_kernels.h"
 
 namespace {
 
@@ -54,12 +53,7 @@ nv_status nv_sgd_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, floa
   nv_status st = check_group(fn, count, sizes, arrays, names, momentum != 0 ? 3 : 2);
   if (st != NV_OK) return st;
   if (count == 0) return NV_OK;
-  if (ctx->gpu)
-    return ctx->gpu->sgd_step_f32(ctx, count, sizes, w, g, buf, lr, momentum, dampening,
-                                  weight_decay, nesterov != 0, first_step != 0);
-  nv::cpu::sgd_step_f32(ctx, count, sizes, w, g, buf, lr, momentum, dampening, weight_decay,
-                        nesterov != 0, first_step != 0);
-  return NV_OK;
+  return ctx->backend->sgd_step_f32(ctx, count, sizes, w, g, buf, lr, momentum, dampening, weight_decay, nesterov != 0, first_step != 0);
 }
 
 nv_status nv_rmsprop_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, float** w,
@@ -82,11 +76,7 @@ nv_status nv_rmsprop_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, 
   nv_status st = check_group(fn, count, sizes, arrays, names, momentum != 0 ? 4 : 3);
   if (st != NV_OK) return st;
   if (count == 0) return NV_OK;
-  if (ctx->gpu)
-    return ctx->gpu->rmsprop_step_f32(ctx, count, sizes, w, g, sq, buf, lr, alpha, eps,
-                                      weight_decay, momentum);
-  nv::cpu::rmsprop_step_f32(ctx, count, sizes, w, g, sq, buf, lr, alpha, eps, weight_decay, momentum);
-  return NV_OK;
+  return ctx->backend->rmsprop_step_f32(ctx, count, sizes, w, g, sq, buf, lr, alpha, eps, weight_decay, momentum);
 }
 
 nv_status nv_adam_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, float** w, float** g,
@@ -110,12 +100,7 @@ nv_status nv_adam_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, flo
   nv_status st = check_group(fn, count, sizes, arrays, names, 4);
   if (st != NV_OK) return st;
   if (count == 0) return NV_OK;
-  if (ctx->gpu)
-    return ctx->gpu->adam_step_f32(ctx, count, sizes, w, g, m, v, lr, beta1, beta2, eps,
-                                   weight_decay, decoupled != 0, step);
-  nv::cpu::adam_step_f32(ctx, count, sizes, w, g, m, v, lr, beta1, beta2, eps, weight_decay,
-                         decoupled != 0, step);
-  return NV_OK;
+  return ctx->backend->adam_step_f32(ctx, count, sizes, w, g, m, v, lr, beta1, beta2, eps, weight_decay, decoupled != 0, step);
 }
 
 }  // extern "C"

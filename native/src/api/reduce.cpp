@@ -1,6 +1,5 @@
 // nv_reduce_f32 and nv_argmax_f32: checks, then the backend.
 #include "api/check.h"
-#include "cpu/cpu_kernels.h"
 
 extern "C" {
 
@@ -14,9 +13,7 @@ nv_status nv_reduce_f32(nv_ctx* ctx, int32_t op, int64_t outer, int64_t n, int64
   NV_CHECK(n >= 1, "nv_reduce_f32: n=%lld must be at least 1", (long long)n);
   NV_CHECK_PTR(x, outer > 0 && inner > 0, "nv_reduce_f32");
   NV_CHECK_PTR(out, outer > 0 && inner > 0, "nv_reduce_f32");
-  if (ctx->gpu) return ctx->gpu->reduce_f32(ctx, op, outer, n, inner, x, out);
-  nv::cpu::reduce_f32(ctx, op, outer, n, inner, x, out);
-  return NV_OK;
+  return ctx->backend->reduce_f32(ctx, op, outer, n, inner, x, out);
 }
 
 nv_status nv_argmax_f32(nv_ctx* ctx, int64_t outer, int64_t n, int64_t inner, const float* x,
@@ -27,9 +24,7 @@ nv_status nv_argmax_f32(nv_ctx* ctx, int64_t outer, int64_t n, int64_t inner, co
   NV_CHECK(n >= 1 && n <= INT32_MAX, "nv_argmax_f32: n=%lld is outside [1, 2^31)", (long long)n);
   NV_CHECK_PTR(x, outer > 0 && inner > 0, "nv_argmax_f32");
   NV_CHECK_PTR(out, outer > 0 && inner > 0, "nv_argmax_f32");
-  if (ctx->gpu) return ctx->gpu->argmax_f32(ctx, outer, n, inner, x, out);
-  nv::cpu::argmax_f32(ctx, outer, n, inner, x, out);
-  return NV_OK;
+  return ctx->backend->argmax_f32(ctx, outer, n, inner, x, out);
 }
 
 }  // extern "C"

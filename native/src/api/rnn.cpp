@@ -1,21 +1,11 @@
 // nv_lstm_cell_*, nv_gru_cell_*: checks, then the backend.
 #include "api/check.h"
-#include "cpu/cpu_kernels.h"
 
 #define NV_CHECK_BH(fn)                                                                     \
   NV_CHECK_NONNEG(B, fn);                                                                   \
   NV_CHECK_NONNEG(H, fn);                                                                   \
   NV_CHECK(H == 0 || B <= INT64_MAX / 4 / H, fn ": B=%lld x 4H=%lld overflows", (long long)B, \
            (long long)(4 * H))
-
-// A GPU table built before a family existed has no entry for it.
-#define NV_GPU_CALL(ctx, entry, fn, ...)                                                    \
-  do {                                                                                      \
-    if ((ctx)->gpu->entry == nullptr)                                                       \
-      return ::nv::fail(NV_ERR_UNSUPPORTED, fn ": not implemented by the %s backend",       \
-                        (ctx)->gpu->name);                                                  \
-    return (ctx)->gpu->entry(ctx, __VA_ARGS__);                                             \
-  } while (0)
 
 extern "C" {
 
@@ -29,9 +19,7 @@ nv_status nv_lstm_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const floa
   NV_CHECK_PTR(h, any, "nv_lstm_cell_forward_f32");
   NV_CHECK_PTR(c, any, "nv_lstm_cell_forward_f32");
   NV_CHECK(h != c || !any, "nv_lstm_cell_forward_f32: h and c are the same buffer");
-  if (ctx->gpu) NV_GPU_CALL(ctx, lstm_cell_forward_f32, "nv_lstm_cell_forward_f32", B, H, gx, gh, c_prev, h, c, saved);
-  nv::cpu::lstm_cell_forward_f32(ctx, B, H, gx, gh, c_prev, h, c, saved);
-  return NV_OK;
+  return ctx->backend->lstm_cell_forward_f32(ctx, B, H, gx, gh, c_prev, h, c, saved);
 }
 
 nv_status nv_lstm_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* saved,
@@ -43,9 +31,7 @@ nv_status nv_lstm_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const flo
   NV_CHECK_PTR(saved, any, "nv_lstm_cell_backward_f32");
   NV_CHECK_PTR(c, any, "nv_lstm_cell_backward_f32");
   NV_CHECK_PTR(dgates, any, "nv_lstm_cell_backward_f32");
-  if (ctx->gpu) NV_GPU_CALL(ctx, lstm_cell_backward_f32, "nv_lstm_cell_backward_f32", B, H, saved, c_prev, c, dh, dc, dgates, dc_prev);
-  nv::cpu::lstm_cell_backward_f32(ctx, B, H, saved, c_prev, c, dh, dc, dgates, dc_prev);
-  return NV_OK;
+  return ctx->backend->lstm_cell_backward_f32(ctx, B, H, saved, c_prev, c, dh, dc, dgates, dc_prev);
 }
 
 nv_status nv_gru_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* gi,
@@ -56,9 +42,7 @@ nv_status nv_gru_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float
   NV_CHECK_PTR(gi, any, "nv_gru_cell_forward_f32");
   NV_CHECK_PTR(gh, any, "nv_gru_cell_forward_f32");
   NV_CHECK_PTR(h, any, "nv_gru_cell_forward_f32");
-  if (ctx->gpu) NV_GPU_CALL(ctx, gru_cell_forward_f32, "nv_gru_cell_forward_f32", B, H, gi, gh, h_prev, h, saved);
-  nv::cpu::gru_cell_forward_f32(ctx, B, H, gi, gh, h_prev, h, saved);
-  return NV_OK;
+  return ctx->backend->gru_cell_forward_f32(ctx, B, H, gi, gh, h_prev, h, saved);
 }
 
 nv_status nv_gru_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* saved,
@@ -69,9 +53,7 @@ nv_status nv_gru_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const floa
   bool any = B * H > 0;
   NV_CHECK_PTR(saved, any, "nv_gru_cell_backward_f32");
   NV_CHECK_PTR(dh, any, "nv_gru_cell_backward_f32");
-  if (ctx->gpu) NV_GPU_CALL(ctx, gru_cell_backward_f32, "nv_gru_cell_backward_f32", B, H, saved, h_prev, dh, dgi, dgh, dh_prev);
-  nv::cpu::gru_cell_backward_f32(ctx, B, H, saved, h_prev, dh, dgi, dgh, dh_prev);
-  return NV_OK;
+  return ctx->backend->gru_cell_backward_f32(ctx, B, H, saved, h_prev, dh, dgi, dgh, dh_prev);
 }
 
 nv_status nv_gather_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim,
@@ -88,8 +70,7 @@ nv_status nv_gather_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim,
   NV_CHECK_PTR(idx, n > 0, "nv_gather_rows_f32");
   NV_CHECK_PTR(table, n * dim > 0, "nv_gather_rows_f32");
   NV_CHECK_PTR(out, n * dim > 0, "nv_gather_rows_f32");
-  if (ctx->gpu) NV_GPU_CALL(ctx, gather_rows_f32, "nv_gather_rows_f32", n, rows, dim, table, idx, out);
-  return nv::cpu::gather_rows_f32(ctx, n, rows, dim, table, idx, out);
+  return ctx->backend->gather_rows_f32(ctx, n, rows, dim, table, idx, out);
 }
 
 nv_status nv_scatter_add_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim,
@@ -106,8 +87,7 @@ nv_status nv_scatter_add_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t 
   NV_CHECK_PTR(idx, n > 0, "nv_scatter_add_rows_f32");
   NV_CHECK_PTR(src, n * dim > 0, "nv_scatter_add_rows_f32");
   NV_CHECK_PTR(table, n * dim > 0, "nv_scatter_add_rows_f32");
-  if (ctx->gpu) NV_GPU_CALL(ctx, scatter_add_rows_f32, "nv_scatter_add_rows_f32", n, rows, dim, src, idx, table);
-  return nv::cpu::scatter_add_rows_f32(ctx, n, rows, dim, src, idx, table);
+  return ctx->backend->scatter_add_rows_f32(ctx, n, rows, dim, src, idx, table);
 }
 
 }  // extern "C"

@@ -1,6 +1,5 @@
 // nv_softmax_*, nv_log_softmax_*, nv_softmax_xent_f32: checks, then the backend.
 #include "api/check.h"
-#include "cpu/cpu_kernels.h"
 
 #define NV_CHECK_ROWS_COLS(fn)   \
   NV_CHECK_NONNEG(rows, fn);     \
@@ -14,9 +13,7 @@ nv_status nv_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const 
   NV_CHECK_ROWS_COLS("nv_softmax_forward_f32");
   NV_CHECK_PTR(x, rows * cols > 0, "nv_softmax_forward_f32");
   NV_CHECK_PTR(y, rows * cols > 0, "nv_softmax_forward_f32");
-  if (ctx->gpu) return ctx->gpu->softmax_forward_f32(ctx, rows, cols, x, y);
-  nv::cpu::softmax_forward_f32(ctx, rows, cols, x, y);
-  return NV_OK;
+  return ctx->backend->softmax_forward_f32(ctx, rows, cols, x, y);
 }
 
 nv_status nv_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* y,
@@ -26,9 +23,7 @@ nv_status nv_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const
   NV_CHECK_PTR(y, rows * cols > 0, "nv_softmax_backward_f32");
   NV_CHECK_PTR(dy, rows * cols > 0, "nv_softmax_backward_f32");
   NV_CHECK_PTR(dx, rows * cols > 0, "nv_softmax_backward_f32");
-  if (ctx->gpu) return ctx->gpu->softmax_backward_f32(ctx, rows, cols, y, dy, dx);
-  nv::cpu::softmax_backward_f32(ctx, rows, cols, y, dy, dx);
-  return NV_OK;
+  return ctx->backend->softmax_backward_f32(ctx, rows, cols, y, dy, dx);
 }
 
 nv_status nv_log_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* x,
@@ -37,9 +32,7 @@ nv_status nv_log_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, co
   NV_CHECK_ROWS_COLS("nv_log_softmax_forward_f32");
   NV_CHECK_PTR(x, rows * cols > 0, "nv_log_softmax_forward_f32");
   NV_CHECK_PTR(y, rows * cols > 0, "nv_log_softmax_forward_f32");
-  if (ctx->gpu) return ctx->gpu->log_softmax_forward_f32(ctx, rows, cols, x, y);
-  nv::cpu::log_softmax_forward_f32(ctx, rows, cols, x, y);
-  return NV_OK;
+  return ctx->backend->log_softmax_forward_f32(ctx, rows, cols, x, y);
 }
 
 nv_status nv_log_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* y,
@@ -49,9 +42,7 @@ nv_status nv_log_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, c
   NV_CHECK_PTR(y, rows * cols > 0, "nv_log_softmax_backward_f32");
   NV_CHECK_PTR(dy, rows * cols > 0, "nv_log_softmax_backward_f32");
   NV_CHECK_PTR(dx, rows * cols > 0, "nv_log_softmax_backward_f32");
-  if (ctx->gpu) return ctx->gpu->log_softmax_backward_f32(ctx, rows, cols, y, dy, dx);
-  nv::cpu::log_softmax_backward_f32(ctx, rows, cols, y, dy, dx);
-  return NV_OK;
+  return ctx->backend->log_softmax_backward_f32(ctx, rows, cols, y, dy, dx);
 }
 
 nv_status nv_softmax_xent_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* logits,
@@ -65,8 +56,7 @@ nv_status nv_softmax_xent_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const flo
   NV_CHECK_PTR(loss, true, "nv_softmax_xent_f32");
   // The labels are device memory: the CPU kernel checks them itself, the GPU kernel through a
   // device flag that the launcher reads back.
-  if (ctx->gpu) return ctx->gpu->softmax_xent_f32(ctx, rows, cols, logits, labels, loss, dlogits);
-  return nv::cpu::softmax_xent_f32(ctx, rows, cols, logits, labels, loss, dlogits);
+  return ctx->backend->softmax_xent_f32(ctx, rows, cols, logits, labels, loss, dlogits);
 }
 
 }  // extern "C"

@@ -14,10 +14,14 @@
 
 namespace {
 
-const nv::GpuBackend* gpu_table(int32_t backend) {
-  if (backend == NV_BACKEND_CUDA) return nv::cuda_backend();
-  if (backend == NV_BACKEND_CUDA_SIM) return nv::cudasim_backend();
-  return nullptr;
+// The table of a backend kind; nullptr when the kind is unknown or not part of this build.
+const nv::Backend* backend_table(int32_t kind) {
+  switch (kind) {
+    case NV_BACKEND_CPU: return nv::cpu_backend();
+    case NV_BACKEND_CUDA: return nv::cuda_backend();
+    case NV_BACKEND_CUDA_SIM: return nv::cudasim_backend();
+    default: return nullptr;
+  }
 }
 
 int default_threads() {
@@ -32,21 +36,16 @@ extern "C" {
 const char* nv_version(void) { return NERVE_VERSION; }
 
 int32_t nv_backend_available(int32_t backend) {
-  if (backend == NV_BACKEND_CPU) return 1;
-  const nv::GpuBackend* gpu = gpu_table(backend);
-  return gpu != nullptr && gpu->device_count() > 0 ? 1 : 0;
+  const nv::Backend* table = backend_table(backend);
+  return table != nullptr && table->device_count() > 0 ? 1 : 0;
 }
 
 nv_status nv_device_count(int32_t backend, int32_t* count) {
   NV_CHECK(count != nullptr, "nv_device_count: count is NULL");
   NV_CHECK(backend >= NV_BACKEND_CPU && backend <= NV_BACKEND_CUDA_SIM, "nv_device_count: unknown backend %d",
            backend);
-  if (backend == NV_BACKEND_CPU) {
-    *count = 1;
-    return NV_OK;
-  }
-  const nv::GpuBackend* gpu = gpu_table(backend);
-  *count = gpu == nullptr ? 0 : gpu->device_count();
+  const nv::Backend* table = backend_table(backend);
+  *count = table == nullptr ? 0 : table->device_count();
   return NV_OK;
 }
 
@@ -59,14 +58,7 @@ nv_status nv_device_info(int32_t backend, int32_t device, char* name, int32_t na
   if (st != NV_OK) return st;
   NV_CHECK(device >= 0 && device < count, "nv_device_info: device %d is not in [0, %d) of backend %d", device,
            count, backend);
-  if (backend == NV_BACKEND_CPU) {
-    std::snprintf(name, size_t(name_len), "cpu (%s)", nv_isa_name(nv::detect_isa()));
-    *major = 0;
-    *minor = 0;
-    *total_bytes = 0;
-    return NV_OK;
-  }
-  return gpu_table(backend)->device_info(device, name, name_len, major, minor, total_bytes);
+  return backend_table(backend)->device_info(device, name, name_len, major, minor, total_bytes);
 }
 
 int32_t nv_cpu_isa(void) { return nv::detect_isa(); }
@@ -85,13 +77,17 @@ nv_status nv_ctx_create(int32_t backend, int32_t device, int32_t threads, nv_ctx
   *out = nullptr;
   if (backend != NV_BACKEND_CPU && backend != NV_BACKEND_CUDA && backend != NV_BACKEND_CUDA_SIM)
     return nv::fail(NV_ERR_INVALID_ARGUMENT, "nv_ctx_create: unknown backend %d", backend);
-  const nv::GpuBackend* gpu = gpu_table(backend);
-  if (backend != NV_BACKEND_CPU && gpu == nullptr)
+  const nv::Backend* table = backend_table(backend);
+  if (table == nullptr)
     return nv::fail(NV_ERR_BACKEND_UNAVAILABLE,
                     "nv_ctx_create: the %s backend is not part of this build of Nerve%s",
                     backend == NV_BACKEND_CUDA ? "cuda" : "cuda-sim",
                     backend == NV_BACKEND_CUDA ? " (it was built without nvcc)" : "");
-  int32_t devices = backend == NV_BACKEND_CPU ? 1 : gpu->device_count();
+  // A table with an empty entry would crash the first call that reaches it: refuse it here.
+  if (const char* missing = nv::missing_entry(*table))
+    return nv::fail(NV_ERR_INTERNAL, "nv_ctx_create: the %s backend has no %s", table->name,
+                    missing);
+  int32_t devices = table->device_count();
   if (backend == NV_BACKEND_CUDA && devices == 0)
     return nv::fail(NV_ERR_BACKEND_UNAVAILABLE,
                     "nv_ctx_create: no CUDA device found (no NVIDIA GPU, or no driver: libcuda.so.1 "
@@ -103,40 +99,35 @@ nv_status nv_ctx_create(int32_t backend, int32_t device, int32_t threads, nv_ctx
     return nv::fail(NV_ERR_INVALID_ARGUMENT, "nv_ctx_create: threads=%d is more than 1024", threads);
   nv_ctx* ctx = new (std::nothrow) nv_ctx();
   if (ctx == nullptr) return nv::fail(NV_ERR_OUT_OF_MEMORY, "nv_ctx_create: out of memory");
-  ctx->backend = backend;
+  ctx->kind = backend;
   ctx->device = device;
   ctx->isa = nv::detect_isa();
   try {
     ctx->pool.reset(new nv::ThreadPool(threads <= 0 ? default_threads() : threads));
-    ctx->alloc.reset(new nv::Allocator());
   } catch (...) {
     delete ctx;
     return nv::fail(NV_ERR_OUT_OF_MEMORY, "nv_ctx_create: could not start %d threads", threads);
   }
-  if (gpu != nullptr) {
-    ctx->gpu = gpu;
-    nv_status st = gpu->init(ctx, device);
-    if (st != NV_OK) {
-      ctx->gpu = nullptr;
-      delete ctx;
-      return st;
-    }
+  nv_status st = table->init(ctx, device);
+  if (st != NV_OK) {
+    delete ctx;
+    return st;
   }
+  ctx->backend = table;
   *out = ctx;
   return NV_OK;
 }
 
 nv_status nv_ctx_destroy(nv_ctx* ctx) {
   NV_CHECK_CTX(ctx, "nv_ctx_destroy");
-  if (ctx->gpu != nullptr) ctx->gpu->shutdown(ctx);
+  ctx->backend->shutdown(ctx);
   delete ctx;
   return NV_OK;
 }
 
 nv_status nv_ctx_synchronize(nv_ctx* ctx) {
   NV_CHECK_CTX(ctx, "nv_ctx_synchronize");
-  if (ctx->gpu != nullptr) return ctx->gpu->synchronize(ctx);
-  return NV_OK;
+  return ctx->backend->synchronize(ctx);
 }
 
 nv_status nv_ctx_set_isa(nv_ctx* ctx, int32_t isa) {
@@ -164,7 +155,7 @@ nv_status nv_ctx_set_tf32(nv_ctx* ctx, int32_t enabled) {
 nv_status nv_ctx_stream(nv_ctx* ctx, void** stream) {
   NV_CHECK_CTX(ctx, "nv_ctx_stream");
   NV_CHECK(stream != nullptr, "nv_ctx_stream: stream is NULL");
-  *stream = ctx->gpu != nullptr ? ctx->gpu->stream(ctx) : nullptr;
+  *stream = ctx->backend->stream(ctx);
   return NV_OK;
 }
 
@@ -179,38 +170,24 @@ nv_status nv_alloc(nv_ctx* ctx, int64_t bytes, void** out) {
   NV_CHECK_CTX(ctx, "nv_alloc");
   NV_CHECK(out != nullptr, "nv_alloc: out is NULL");
   NV_CHECK(bytes >= 0, "nv_alloc: bytes=%lld is negative", (long long)bytes);
-  if (ctx->gpu != nullptr) return ctx->gpu->alloc(ctx, bytes, out);
-  *out = ctx->alloc->allocate(bytes);
-  if (*out == nullptr)
-    return nv::fail(NV_ERR_OUT_OF_MEMORY, "nv_alloc: out of memory allocating %lld bytes (%lld live)",
-                    (long long)bytes, (long long)ctx->alloc->live_bytes());
-  return NV_OK;
+  return ctx->backend->alloc(ctx, bytes, out);
 }
 
 nv_status nv_free(nv_ctx* ctx, void* ptr) {
   NV_CHECK_CTX(ctx, "nv_free");
   if (ptr == nullptr) return NV_OK;
-  if (ctx->gpu != nullptr) return ctx->gpu->free(ctx, ptr);
-  NV_CHECK(ctx->alloc->release(ptr), "nv_free: %p was not allocated by this context (or freed twice)", ptr);
-  return NV_OK;
+  return ctx->backend->free(ctx, ptr);
 }
 
 nv_status nv_memory_stats(nv_ctx* ctx, int64_t* stats) {
   NV_CHECK_CTX(ctx, "nv_memory_stats");
   NV_CHECK(stats != nullptr, "nv_memory_stats: stats is NULL");
-  if (ctx->gpu != nullptr) return ctx->gpu->memory_stats(ctx, stats);
-  stats[0] = ctx->alloc->live_bytes();
-  stats[1] = ctx->alloc->peak_bytes();
-  stats[2] = ctx->alloc->cached_bytes();
-  stats[3] = ctx->alloc->live_count();
-  return NV_OK;
+  return ctx->backend->memory_stats(ctx, stats);
 }
 
 nv_status nv_memory_release_cached(nv_ctx* ctx) {
   NV_CHECK_CTX(ctx, "nv_memory_release_cached");
-  if (ctx->gpu != nullptr) return ctx->gpu->release_cached(ctx);
-  ctx->alloc->release_cached();
-  return NV_OK;
+  return ctx->backend->release_cached(ctx);
 }
 
 }  // extern "C"
@@ -224,12 +201,8 @@ nv_status copy_checked(nv_ctx* ctx, const char* fn, void* dst, const void* src, 
   NV_CHECK(n >= 0, "%s: n=%lld is negative", fn, (long long)n);
   if (n == 0) return NV_OK;
   NV_CHECK(dst != nullptr && src != nullptr, "%s: NULL pointer (dst=%p, src=%p)", fn, dst, src);
-  if (ctx->gpu != nullptr) {
-    return to_device ? ctx->gpu->copy_to_device(ctx, dst, src, n * elem)
-                     : ctx->gpu->copy_to_host(ctx, dst, src, n * elem);
-  }
-  std::memcpy(dst, src, size_t(n * elem));
-  return NV_OK;
+  return to_device ? ctx->backend->copy_to_device(ctx, dst, src, n * elem)
+                   : ctx->backend->copy_to_host(ctx, dst, src, n * elem);
 }
 
 }  // namespace

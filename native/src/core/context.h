@@ -1,25 +1,23 @@
-// The context: backend, device, thread pool, allocator, forced ISA.
+// The context: its backend's table and state, device, thread pool, forced ISA, CPU workspace.
 #pragma once
 #include <cstdint>
 #include <memory>
 
 #include "nerve.h"
-#include "allocator.h"
-#include "gpu_backend.h"
+#include "backend.h"
 #include "threadpool.h"
 #include "workspace.h"
 
 struct nv_ctx {
-  int32_t backend = NV_BACKEND_CPU;
+  int32_t kind = NV_BACKEND_CPU;  // NV_BACKEND_*
   int32_t device = 0;
   int32_t isa = NV_ISA_PORTABLE;  // the ISA the CPU kernels of this context use
   std::unique_ptr<nv::ThreadPool> pool;
-  std::unique_ptr<nv::Allocator> alloc;
-  // GPU backends (cuda, cuda-sim): the function table and the backend's own state (stream,
-  // device allocator, scratch). Both null on the CPU backend.
-  const nv::GpuBackend* gpu = nullptr;
+  // The backend's function table (never null in a created context) and its own state (a GPU's
+  // stream, device allocator, scratch; null on the CPU).
+  const nv::Backend* backend = nullptr;
+  void* backend_state = nullptr;
   bool allow_tf32 = false;  // nv_ctx_set_tf32: GEMMs may use TF32 tensor cores
-  void* gpu_state = nullptr;
   // Scratch memory of the CPU kernels (im2col buffers); grow-only, see workspace.h.
   nv::Workspace workspace;
 };

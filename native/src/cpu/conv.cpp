@@ -210,8 +210,8 @@ nv_status no_workspace(const char* fn, int64_t bytes) {
 
 }  // namespace
 
-nv_status conv2d_forward_f32(nv_ctx* ctx, const ConvShape& s, const float* x, const float* w,
-                             const float* bias, float* y) {
+NV_KERNEL_DEF(conv2d_forward_f32) {
+  if (s.N == 0) return NV_OK;  // no images: nothing to write
   const int64_t Kg = s.Kg(), CRS = s.CRS(), PQ = s.PQ(), HW = s.H * s.W;
   const int64_t tasks = image_tasks(ctx, s.N);
   // Few output channels: each gathered element of col(x) would feed few FMAs, and the GEMM
@@ -255,8 +255,8 @@ nv_status conv2d_forward_f32(nv_ctx* ctx, const ConvShape& s, const float* x, co
   return NV_OK;
 }
 
-nv_status conv2d_backward_data_f32(nv_ctx* ctx, const ConvShape& s, const float* dy,
-                                   const float* w, float* dx) {
+NV_KERNEL_DEF(conv2d_backward_data_f32) {
+  if (s.N == 0) return NV_OK;
   const int64_t Kg = s.Kg(), Cg = s.Cg(), CRS = s.CRS(), PQ = s.PQ(), HW = s.H * s.W;
   const int64_t tasks = image_tasks(ctx, s.N);
   const int64_t band = band_rows(s);
@@ -288,8 +288,7 @@ nv_status conv2d_backward_data_f32(nv_ctx* ctx, const ConvShape& s, const float*
   return NV_OK;
 }
 
-nv_status conv2d_backward_filter_f32(nv_ctx* ctx, const ConvShape& s, const float* x,
-                                     const float* dy, float* dw, float* dbias) {
+NV_KERNEL_DEF(conv2d_backward_filter_f32) {
   const int64_t Kg = s.Kg(), CRS = s.CRS(), PQ = s.PQ(), HW = s.H * s.W;
   const int64_t dw_elems = s.K * CRS;
   const int64_t tasks = image_tasks(ctx, s.N);

@@ -49,22 +49,21 @@ BroadcastPlan make_plan(int32_t ndim, const int64_t* shape, const int64_t* a_str
 
 namespace nv::cpu {
 
-void unary_f32(nv_ctx* ctx, int32_t op, int64_t n, const float* x, float* y, float alpha,
-               float beta) {
+NV_KERNEL_DEF(unary_f32) {
   NV_ISA_DISPATCH(ctx, unary(ctx, op, n, x, y, alpha, beta));
+  return NV_OK;
 }
 
-void unary_backward_f32(nv_ctx* ctx, int32_t op, int64_t n, const float* x, const float* y,
-                        const float* dy, float* dx, float alpha, float beta) {
+NV_KERNEL_DEF(unary_backward_f32) {
   NV_ISA_DISPATCH(ctx, unary_backward(ctx, op, n, x, y, dy, dx, alpha, beta));
+  return NV_OK;
 }
 
-void binary_f32(nv_ctx* ctx, int32_t op, bool compare, int32_t ndim, const int64_t* shape,
-                const float* a, const int64_t* a_strides, const float* b,
-                const int64_t* b_strides, float* out) {
+NV_KERNEL_DEF(binary_f32) {
   BroadcastPlan p = make_plan(ndim, shape, a_strides, b_strides);
-  if (p.total == 0) return;
+  if (p.total == 0) return NV_OK;
   NV_ISA_DISPATCH(ctx, binary(ctx, op, compare, p, a, b, out));
+  return NV_OK;
 }
 
 }  // namespace nv::cpu

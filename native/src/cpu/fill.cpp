@@ -71,10 +71,9 @@ void copy_row_any(int32_t es, int64_t n, const char* src, int64_t ss, char* dst,
 
 }  // namespace
 
-void copy_strided(nv_ctx* ctx, int32_t es, int32_t ndim, const int64_t* shape, const void* src,
-                  const int64_t* src_strides, void* dst, const int64_t* dst_strides) {
+NV_KERNEL_DEF(copy_strided) {
   CopyPlan p = make_copy_plan(ndim, shape, src_strides, dst_strides);
-  if (p.total == 0) return;
+  if (p.total == 0) return NV_OK;
   const int64_t inner = p.shape[p.ndim - 1];
   const char* s = static_cast<const char*>(src);
   char* d = static_cast<char*>(dst);
@@ -90,28 +89,32 @@ void copy_strided(nv_ctx* ctx, int32_t es, int32_t ndim, const int64_t* shape, c
         os += idx * p.ss[dim];
         od += idx * p.ds[dim];
       }
-      copy_row_any(es, len, s + os * es, p.ss[p.ndim - 1], d + od * es, p.ds[p.ndim - 1]);
+      copy_row_any(elem_size, len, s + os * elem_size, p.ss[p.ndim - 1], d + od * elem_size, p.ds[p.ndim - 1]);
       pos += len;
     }
   });
+  return NV_OK;
 }
 
-void fill_f32(nv_ctx* ctx, int64_t n, float value, float* y) {
+NV_KERNEL_DEF(fill_f32) {
   parallel_for(ctx, n, kGrain, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) y[i] = value;
   });
+  return NV_OK;
 }
 
-void fill_i32(nv_ctx* ctx, int64_t n, int32_t value, int32_t* y) {
+NV_KERNEL_DEF(fill_i32) {
   parallel_for(ctx, n, kGrain, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) y[i] = value;
   });
+  return NV_OK;
 }
 
-void cast_i32_f32(nv_ctx* ctx, int64_t n, const int32_t* x, float* y) {
+NV_KERNEL_DEF(cast_i32_f32) {
   parallel_for(ctx, n, kGrain, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) y[i] = static_cast<float>(x[i]);
   });
+  return NV_OK;
 }
 
 // Truncation toward zero; NaN becomes 0 and out-of-range values saturate, as Java's (int)
@@ -123,14 +126,14 @@ static inline int32_t f32_to_i32(float v) {
   return static_cast<int32_t>(v);
 }
 
-void cast_f32_i32(nv_ctx* ctx, int64_t n, const float* x, int32_t* y) {
+NV_KERNEL_DEF(cast_f32_i32) {
   parallel_for(ctx, n, kGrain, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) y[i] = f32_to_i32(x[i]);
   });
+  return NV_OK;
 }
 
-void rand_uniform_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset, float lo,
-                      float hi, float* y) {
+NV_KERNEL_DEF(rand_uniform_f32) {
   const float span = hi - lo;
   parallel_for(ctx, n, kGrain / 8, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) {
@@ -139,14 +142,15 @@ void rand_uniform_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset, fl
       y[i] = v < hi ? v : lo;  // keep [lo, hi) when lo + span * u rounds up to hi
     }
   });
+  return NV_OK;
 }
 
-void rand_normal_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset, float mean,
-                     float stddev, float* y) {
+NV_KERNEL_DEF(rand_normal_f32) {
   parallel_for(ctx, n, kGrain / 8, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i)
       y[i] = mean + stddev * philox_normal(seed, offset + static_cast<uint64_t>(i));
   });
+  return NV_OK;
 }
 
 }  // namespace nv::cpu

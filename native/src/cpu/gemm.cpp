@@ -222,10 +222,9 @@ void gemm(nv_ctx* ctx, bool parallel, bool ta, bool tb, int64_t M, int64_t N, in
 
 }  // namespace
 
-void gemm_f32(nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
-              float alpha, const float* A, int64_t lda, const float* B, int64_t ldb, float beta,
-              float* C, int64_t ldc) {
+NV_KERNEL_DEF(gemm_f32) {
   gemm(ctx, true, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  return NV_OK;
 }
 
 void gemm_f32_gathered_b(nv_ctx* ctx, int64_t M, int64_t N, int64_t K, const float* A,
@@ -233,11 +232,7 @@ void gemm_f32_gathered_b(nv_ctx* ctx, int64_t M, int64_t N, int64_t K, const flo
   gemm(ctx, true, false, false, M, N, K, 1.0f, A, lda, nullptr, 0, beta, C, ldc, &b);
 }
 
-void gemm_strided_batched_f32(nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M, int64_t N,
-                              int64_t K, float alpha, const float* A, int64_t lda,
-                              int64_t stride_a, const float* B, int64_t ldb, int64_t stride_b,
-                              float beta, float* C, int64_t ldc, int64_t stride_c,
-                              int64_t batch) {
+NV_KERNEL_DEF(gemm_strided_batched_f32) {
   const int threads = ctx->pool ? ctx->pool->size() : 1;
   const double flops = 2.0 * static_cast<double>(M) * N * K;
   if (batch >= threads && threads > 1 && flops < 2.0 * 128 * 128 * 128) {
@@ -246,11 +241,12 @@ void gemm_strided_batched_f32(nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M
       gemm(ctx, false, trans_a, trans_b, M, N, K, alpha, A + i * stride_a, lda, B + i * stride_b,
            ldb, beta, C + i * stride_c, ldc);
     });
-    return;
+    return NV_OK;
   }
   for (int64_t i = 0; i < batch; ++i)
     gemm(ctx, true, trans_a, trans_b, M, N, K, alpha, A + i * stride_a, lda, B + i * stride_b, ldb,
          beta, C + i * stride_c, ldc);
+  return NV_OK;
 }
 
 }  // namespace nv::cpu

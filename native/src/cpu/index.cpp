@@ -22,8 +22,7 @@ nv_status check_indices(const char* fn, int64_t n, int64_t rows, const int32_t* 
 
 }  // namespace
 
-nv_status gather_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim, const float* table,
-                          const int32_t* idx, float* out) {
+NV_KERNEL_DEF(gather_rows_f32) {
   nv_status s = check_indices("nv_gather_rows_f32", n, rows, idx);
   if (s != NV_OK || dim == 0) return s;
   parallel_for(ctx, n, 16384 / dim + 1, [&](int64_t lo, int64_t hi) {
@@ -33,8 +32,7 @@ nv_status gather_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim, con
   return NV_OK;
 }
 
-nv_status scatter_add_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim,
-                               const float* src, const int32_t* idx, float* table) {
+NV_KERNEL_DEF(scatter_add_rows_f32) {
   nv_status s = check_indices("nv_scatter_add_rows_f32", n, rows, idx);
   if (s != NV_OK || dim == 0) return s;
   // Threads own column ranges (never two threads on one element), and each walks i in order:

@@ -11,27 +11,22 @@
 
 namespace nv::cpu {
 
-void batch_norm_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW, const float* x,
-                            const float* gamma, const float* beta, float* running_mean,
-                            float* running_var, float momentum, float eps, bool training,
-                            float* y, float* save_mean, float* save_invstd) {
+NV_KERNEL_DEF(batch_norm_forward_f32) {
   NV_ISA_DISPATCH(ctx, batch_norm_forward(ctx, N, C, HW, x, gamma, beta, running_mean,
                                           running_var, momentum, eps, training, y, save_mean,
                                           save_invstd));
+  return NV_OK;
 }
 
-void batch_norm_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW, const float* x,
-                             const float* dy, const float* gamma, const float* save_mean,
-                             const float* save_invstd, bool training, float* dx, float* dgamma,
-                             float* dbeta) {
+NV_KERNEL_DEF(batch_norm_backward_f32) {
   NV_ISA_DISPATCH(ctx, batch_norm_backward(ctx, N, C, HW, x, dy, gamma, save_mean, save_invstd,
                                            training, dx, dgamma, dbeta));
+  return NV_OK;
 }
 
 // The keep test is the same comparison on every backend: u(seed, offset + i) >= p, with u the
 // 24-bit uniform of nv_rand_uniform_f32.
-void dropout_forward_f32(nv_ctx* ctx, int64_t n, float p, uint64_t seed, uint64_t offset,
-                         const float* x, float* y, float* mask) {
+NV_KERNEL_DEF(dropout_forward_f32) {
   const float scale = p < 1.0f ? 1.0f / (1.0f - p) : 0.0f;
   parallel_for(ctx, n, 8192, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) {
@@ -40,13 +35,14 @@ void dropout_forward_f32(nv_ctx* ctx, int64_t n, float p, uint64_t seed, uint64_
       y[i] = x[i] * m;
     }
   });
+  return NV_OK;
 }
 
-void dropout_backward_f32(nv_ctx* ctx, int64_t n, const float* dy, const float* mask,
-                          float* dx) {
+NV_KERNEL_DEF(dropout_backward_f32) {
   parallel_for(ctx, n, 65536, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) dx[i] = dy[i] * mask[i];
   });
+  return NV_OK;
 }
 
 }  // namespace nv::cpu

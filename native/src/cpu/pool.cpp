@@ -32,8 +32,7 @@ inline Window window(int64_t o, int64_t stride, int64_t pad, int64_t k, int64_t 
 
 }  // namespace
 
-void max_pool2d_forward_f32(nv_ctx* ctx, const PoolShape& s, const float* x, float* y,
-                            int32_t* argmax) {
+NV_KERNEL_DEF(max_pool2d_forward_f32) {
   parallel_for(ctx, s.N * s.C, plane_grain(s), [&](int64_t lo, int64_t hi) {
     for (int64_t plane = lo; plane < hi; ++plane) {
       const float* xp = x + plane * s.H * s.W;
@@ -65,10 +64,10 @@ void max_pool2d_forward_f32(nv_ctx* ctx, const PoolShape& s, const float* x, flo
       }
     }
   });
+  return NV_OK;
 }
 
-void max_pool2d_backward_f32(nv_ctx* ctx, const PoolShape& s, const float* dy,
-                             const int32_t* argmax, float* dx) {
+NV_KERNEL_DEF(max_pool2d_backward_f32) {
   const int64_t HW = s.H * s.W, PQ = s.P * s.Q;
   parallel_for(ctx, s.N * s.C, plane_grain(s), [&](int64_t lo, int64_t hi) {
     for (int64_t plane = lo; plane < hi; ++plane) {
@@ -82,9 +81,10 @@ void max_pool2d_backward_f32(nv_ctx* ctx, const PoolShape& s, const float* dy,
       }
     }
   });
+  return NV_OK;
 }
 
-void avg_pool2d_forward_f32(nv_ctx* ctx, const PoolShape& s, const float* x, float* y) {
+NV_KERNEL_DEF(avg_pool2d_forward_f32) {
   parallel_for(ctx, s.N * s.C, plane_grain(s), [&](int64_t lo, int64_t hi) {
     for (int64_t plane = lo; plane < hi; ++plane) {
       const float* xp = x + plane * s.H * s.W;
@@ -103,9 +103,10 @@ void avg_pool2d_forward_f32(nv_ctx* ctx, const PoolShape& s, const float* x, flo
       }
     }
   });
+  return NV_OK;
 }
 
-void avg_pool2d_backward_f32(nv_ctx* ctx, const PoolShape& s, const float* dy, float* dx) {
+NV_KERNEL_DEF(avg_pool2d_backward_f32) {
   parallel_for(ctx, s.N * s.C, plane_grain(s), [&](int64_t lo, int64_t hi) {
     for (int64_t plane = lo; plane < hi; ++plane) {
       float* dxp = dx + plane * s.H * s.W;
@@ -125,6 +126,7 @@ void avg_pool2d_backward_f32(nv_ctx* ctx, const PoolShape& s, const float* dy, f
       }
     }
   });
+  return NV_OK;
 }
 
 }  // namespace nv::cpu

@@ -8,16 +8,16 @@
 
 namespace nv::cpu {
 
-void reduce_f32(nv_ctx* ctx, int32_t op, int64_t outer, int64_t n, int64_t inner,
-                const float* x, float* out) {
-  if (outer == 0 || inner == 0) return;
+NV_KERNEL_DEF(reduce_f32) {
+  if (outer == 0 || inner == 0) return NV_OK;
   NV_ISA_DISPATCH(ctx, reduce(ctx, op, outer, n, inner, x, out));
+  return NV_OK;
 }
 
-void argmax_f32(nv_ctx* ctx, int64_t outer, int64_t n, int64_t inner, const float* x,
-                int32_t* out) {
-  if (outer == 0 || inner == 0) return;
+NV_KERNEL_DEF(argmax_f32) {
+  if (outer == 0 || inner == 0) return NV_OK;
   NV_ISA_DISPATCH(ctx, argmax(ctx, outer, n, inner, x, out));
+  return NV_OK;
 }
 
 }  // namespace nv::cpu

@@ -8,30 +8,28 @@
 
 namespace nv::cpu {
 
-void lstm_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* gx, const float* gh,
-                           const float* c_prev, float* h, float* c, float* saved) {
-  if (B == 0 || H == 0) return;
+NV_KERNEL_DEF(lstm_cell_forward_f32) {
+  if (B == 0 || H == 0) return NV_OK;
   NV_ISA_DISPATCH(ctx, lstm_cell_forward(ctx, B, H, gx, gh, c_prev, h, c, saved));
+  return NV_OK;
 }
 
-void lstm_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* saved,
-                            const float* c_prev, const float* c, const float* dh,
-                            const float* dc, float* dgates, float* dc_prev) {
-  if (B == 0 || H == 0) return;
+NV_KERNEL_DEF(lstm_cell_backward_f32) {
+  if (B == 0 || H == 0) return NV_OK;
   NV_ISA_DISPATCH(ctx, lstm_cell_backward(ctx, B, H, saved, c_prev, c, dh, dc, dgates, dc_prev));
+  return NV_OK;
 }
 
-void gru_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* gi, const float* gh,
-                          const float* h_prev, float* h, float* saved) {
-  if (B == 0 || H == 0) return;
+NV_KERNEL_DEF(gru_cell_forward_f32) {
+  if (B == 0 || H == 0) return NV_OK;
   NV_ISA_DISPATCH(ctx, gru_cell_forward(ctx, B, H, gi, gh, h_prev, h, saved));
+  return NV_OK;
 }
 
-void gru_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* saved,
-                           const float* h_prev, const float* dh, float* dgi, float* dgh,
-                           float* dh_prev) {
-  if (B == 0 || H == 0) return;
+NV_KERNEL_DEF(gru_cell_backward_f32) {
+  if (B == 0 || H == 0) return NV_OK;
   NV_ISA_DISPATCH(ctx, gru_cell_backward(ctx, B, H, saved, h_prev, dh, dgi, dgh, dh_prev));
+  return NV_OK;
 }
 
 }  // namespace nv::cpu

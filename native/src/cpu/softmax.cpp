@@ -9,31 +9,31 @@
 
 namespace nv::cpu {
 
-void softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* x, float* y) {
-  if (rows == 0 || cols == 0) return;
+NV_KERNEL_DEF(softmax_forward_f32) {
+  if (rows == 0 || cols == 0) return NV_OK;
   NV_ISA_DISPATCH(ctx, softmax_forward(ctx, rows, cols, x, y));
+  return NV_OK;
 }
 
-void softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* y,
-                          const float* dy, float* dx) {
-  if (rows == 0 || cols == 0) return;
+NV_KERNEL_DEF(softmax_backward_f32) {
+  if (rows == 0 || cols == 0) return NV_OK;
   NV_ISA_DISPATCH(ctx, softmax_backward(ctx, rows, cols, y, dy, dx));
+  return NV_OK;
 }
 
-void log_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* x,
-                             float* y) {
-  if (rows == 0 || cols == 0) return;
+NV_KERNEL_DEF(log_softmax_forward_f32) {
+  if (rows == 0 || cols == 0) return NV_OK;
   NV_ISA_DISPATCH(ctx, log_softmax_forward(ctx, rows, cols, x, y));
+  return NV_OK;
 }
 
-void log_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* y,
-                              const float* dy, float* dx) {
-  if (rows == 0 || cols == 0) return;
+NV_KERNEL_DEF(log_softmax_backward_f32) {
+  if (rows == 0 || cols == 0) return NV_OK;
   NV_ISA_DISPATCH(ctx, log_softmax_backward(ctx, rows, cols, y, dy, dx));
+  return NV_OK;
 }
 
-nv_status softmax_xent_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* logits,
-                           const int32_t* labels, float* loss, float* dlogits) {
+NV_KERNEL_DEF(softmax_xent_f32) {
   // Labels first, so a bad one fails before anything is written.
   for (int64_t r = 0; r < rows; ++r) {
     if (labels[r] < 0 || labels[r] >= cols)

@@ -1,5 +1,5 @@
 // The CUDA backend's host side: devices, the per-context state (one stream, a caching device
-// allocator, scratch memory), copies, and the GpuBackend table. Built twice: by nvcc as
+// allocator, scratch memory), copies, and the Backend table. Built twice: by nvcc as
 // nv::cuda_backend() and, with NERVE_CUDA_SIM, by g++ against the SIMT layer as
 // nv::cudasim_backend().
 #include <cstdio>
@@ -203,14 +203,14 @@ nv_status device_info(int32_t device, char* name, int32_t name_len, int32_t* maj
 }
 
 void shutdown(nv_ctx* ctx) {
-  State* st = static_cast<State*>(ctx->gpu_state);
+  State* st = static_cast<State*>(ctx->backend_state);
   if (st == nullptr) return;
   cudaSetDevice(st->device);
   if (st->stream != nullptr) cudaStreamSynchronize(st->stream);
   if (st->scratch != nullptr) st->alloc.release(st->scratch);
   if (st->stream != nullptr) cudaStreamDestroy(st->stream);
   delete st;  // the allocator frees every block, live or cached
-  ctx->gpu_state = nullptr;
+  ctx->backend_state = nullptr;
 }
 
 nv_status init(nv_ctx* ctx, int32_t device) {
@@ -232,7 +232,7 @@ nv_status init(nv_ctx* ctx, int32_t device) {
     delete st;
     return s;
   }
-  ctx->gpu_state = st;
+  ctx->backend_state = st;
   return NV_OK;
 }
 
@@ -302,8 +302,8 @@ nv_status synchronize(nv_ctx* ctx) {
 
 void* stream_handle(nv_ctx* ctx) { return static_cast<void*>(stream_of(ctx)); }
 
-GpuBackend make_table() {
-  GpuBackend t;
+Backend make_table() {
+  Backend t;
   std::memset(&t, 0, sizeof t);
   t.name = kName;
   t.device_count = device_count;
@@ -318,58 +318,20 @@ GpuBackend make_table() {
   t.copy_to_host = copy_to_host;
   t.synchronize = synchronize;
   t.stream = stream_handle;
-  t.copy_strided = copy_strided;
-  t.fill_f32 = fill_f32;
-  t.fill_i32 = fill_i32;
-  t.cast_i32_f32 = cast_i32_f32;
-  t.cast_f32_i32 = cast_f32_i32;
-  t.rand_uniform_f32 = rand_uniform_f32;
-  t.rand_normal_f32 = rand_normal_f32;
-  t.gemm_f32 = gemm_f32;
-  t.gemm_strided_batched_f32 = gemm_strided_batched_f32;
-  t.unary_f32 = unary_f32;
-  t.unary_backward_f32 = unary_backward_f32;
-  t.binary_f32 = binary_f32;
-  t.reduce_f32 = reduce_f32;
-  t.argmax_f32 = argmax_f32;
-  t.softmax_forward_f32 = softmax_forward_f32;
-  t.softmax_backward_f32 = softmax_backward_f32;
-  t.log_softmax_forward_f32 = log_softmax_forward_f32;
-  t.log_softmax_backward_f32 = log_softmax_backward_f32;
-  t.softmax_xent_f32 = softmax_xent_f32;
-  t.sgd_step_f32 = sgd_step_f32;
-  t.rmsprop_step_f32 = rmsprop_step_f32;
-  t.adam_step_f32 = adam_step_f32;
-  t.lstm_cell_forward_f32 = lstm_cell_forward_f32;
-  t.lstm_cell_backward_f32 = lstm_cell_backward_f32;
-  t.gru_cell_forward_f32 = gru_cell_forward_f32;
-  t.gru_cell_backward_f32 = gru_cell_backward_f32;
-  t.gather_rows_f32 = gather_rows_f32;
-  t.scatter_add_rows_f32 = scatter_add_rows_f32;
-  t.conv2d_forward_f32 = conv2d_forward_f32;
-  t.conv2d_backward_data_f32 = conv2d_backward_data_f32;
-  t.conv2d_backward_filter_f32 = conv2d_backward_filter_f32;
-  t.max_pool2d_forward_f32 = max_pool2d_forward_f32;
-  t.max_pool2d_backward_f32 = max_pool2d_backward_f32;
-  t.avg_pool2d_forward_f32 = avg_pool2d_forward_f32;
-  t.avg_pool2d_backward_f32 = avg_pool2d_backward_f32;
-  t.batch_norm_forward_f32 = batch_norm_forward_f32;
-  t.batch_norm_backward_f32 = batch_norm_backward_f32;
-  t.dropout_forward_f32 = dropout_forward_f32;
-  t.dropout_backward_f32 = dropout_backward_f32;
+  NV_FILL_KERNELS
   return t;
 }
 
 }  // namespace
 }  // namespace NV_CUDA_NS
 
-// The accessor core/gpu_registry.cpp leaves to us for this build.
+// The accessor core/backend_registry.cpp leaves to us for this build.
 #ifdef NERVE_CUDA_SIM
-const GpuBackend* cudasim_backend() {
+const Backend* cudasim_backend() {
 #else
-const GpuBackend* cuda_backend() {
+const Backend* cuda_backend() {
 #endif
-  static const GpuBackend table = NV_CUDA_NS::make_table();
+  static const Backend table = NV_CUDA_NS::make_table();
   return &table;
 }
 

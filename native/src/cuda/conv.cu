@@ -349,8 +349,7 @@ unsigned bn_grid(nv_ctx* ctx, int64_t C) {
 }
 }  // namespace
 
-nv_status conv2d_forward_f32(nv_ctx* ctx, const ConvShape& s, const float* x, const float* w,
-                             const float* bias, float* y) {
+NV_KERNEL_DEF(conv2d_forward_f32) {
   // x (N, C, H, W), w (K, C/G, R, S), y (N, K, P, Q)
   const int64_t n = s.N * s.K * s.P * s.Q;
   if (n == 0) return NV_OK;
@@ -361,8 +360,7 @@ nv_status conv2d_forward_f32(nv_ctx* ctx, const ConvShape& s, const float* x, co
                      dim3(kThreads), 0, stream_of(ctx), s, x, w, bias, y);
 }
 
-nv_status conv2d_backward_data_f32(nv_ctx* ctx, const ConvShape& s, const float* dy,
-                                   const float* w, float* dx) {
+NV_KERNEL_DEF(conv2d_backward_data_f32) {
   // dy (N, K, P, Q), w (K, C/G, R, S), dx (N, C, H, W)
   const int64_t n = s.N * s.C * s.H * s.W;
   if (n == 0) return NV_OK;
@@ -373,8 +371,7 @@ nv_status conv2d_backward_data_f32(nv_ctx* ctx, const ConvShape& s, const float*
                      dim3(grid_for(ctx, n, kThreads)), dim3(kThreads), 0, stream_of(ctx), s, dy, w, dx);
 }
 
-nv_status conv2d_backward_filter_f32(nv_ctx* ctx, const ConvShape& s, const float* x,
-                                     const float* dy, float* dw, float* dbias) {
+NV_KERNEL_DEF(conv2d_backward_filter_f32) {
   // x (N, C, H, W), dy (N, K, P, Q), dw (K, C/G, R, S), dbias (K)
   const int64_t n = s.K * (s.C / s.G) * s.R * s.S;
   nv_status st = activate(ctx, "nv_conv2d_backward_filter_f32");
@@ -392,8 +389,7 @@ nv_status conv2d_backward_filter_f32(nv_ctx* ctx, const ConvShape& s, const floa
                      dim3(bn_grid(ctx, s.K)), dim3(kBiasThreads), 0, stream_of(ctx), s, dy, dbias);
 }
 
-nv_status max_pool2d_forward_f32(nv_ctx* ctx, const PoolShape& s, const float* x, float* y,
-                                 int32_t* argmax) {
+NV_KERNEL_DEF(max_pool2d_forward_f32) {
   const int64_t n = s.N * s.C * s.P * s.Q;
   if (n == 0) return NV_OK;
   nv_status st = activate(ctx, "nv_max_pool2d_forward_f32");
@@ -402,8 +398,7 @@ nv_status max_pool2d_forward_f32(nv_ctx* ctx, const PoolShape& s, const float* x
                      dim3(kThreads), 0, stream_of(ctx), s, x, y, argmax);
 }
 
-nv_status max_pool2d_backward_f32(nv_ctx* ctx, const PoolShape& s, const float* dy,
-                                  const int32_t* argmax, float* dx) {
+NV_KERNEL_DEF(max_pool2d_backward_f32) {
   const int64_t nx = s.N * s.C * s.H * s.W, ny = s.N * s.C * s.P * s.Q;
   if (nx == 0) return NV_OK;
   nv_status st = activate(ctx, "nv_max_pool2d_backward_f32");
@@ -415,7 +410,7 @@ nv_status max_pool2d_backward_f32(nv_ctx* ctx, const PoolShape& s, const float* 
                      dim3(kThreads), 0, stream_of(ctx), s, dy, argmax, dx);
 }
 
-nv_status avg_pool2d_forward_f32(nv_ctx* ctx, const PoolShape& s, const float* x, float* y) {
+NV_KERNEL_DEF(avg_pool2d_forward_f32) {
   const int64_t n = s.N * s.C * s.P * s.Q;
   if (n == 0) return NV_OK;
   nv_status st = activate(ctx, "nv_avg_pool2d_forward_f32");
@@ -424,7 +419,7 @@ nv_status avg_pool2d_forward_f32(nv_ctx* ctx, const PoolShape& s, const float* x
                      dim3(kThreads), 0, stream_of(ctx), s, x, y);
 }
 
-nv_status avg_pool2d_backward_f32(nv_ctx* ctx, const PoolShape& s, const float* dy, float* dx) {
+NV_KERNEL_DEF(avg_pool2d_backward_f32) {
   const int64_t n = s.N * s.C * s.H * s.W;
   if (n == 0) return NV_OK;
   nv_status st = activate(ctx, "nv_avg_pool2d_backward_f32");
@@ -433,10 +428,7 @@ nv_status avg_pool2d_backward_f32(nv_ctx* ctx, const PoolShape& s, const float* 
                      dim3(kThreads), 0, stream_of(ctx), s, dy, dx);
 }
 
-nv_status batch_norm_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW, const float* x,
-                                 const float* gamma, const float* beta, float* running_mean,
-                                 float* running_var, float momentum, float eps, bool training,
-                                 float* y, float* save_mean, float* save_invstd) {
+NV_KERNEL_DEF(batch_norm_forward_f32) {
   // x, y (N, C, HW); per-channel vectors (C)
   nv_status st = activate(ctx, "nv_batch_norm_forward_f32");
   if (st != NV_OK) return st;
@@ -445,10 +437,7 @@ nv_status batch_norm_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW, 
                      running_var, momentum, eps, training, y, save_mean, save_invstd);
 }
 
-nv_status batch_norm_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW, const float* x,
-                                  const float* dy, const float* gamma, const float* save_mean,
-                                  const float* save_invstd, bool training, float* dx,
-                                  float* dgamma, float* dbeta) {
+NV_KERNEL_DEF(batch_norm_backward_f32) {
   nv_status st = activate(ctx, "nv_batch_norm_backward_f32");
   if (st != NV_OK) return st;
   return gpu::launch("nv_batch_norm_backward_f32", batch_norm_backward_kernel, dim3(bn_grid(ctx, C)),
@@ -456,8 +445,7 @@ nv_status batch_norm_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW,
                      save_invstd, training, dx, dgamma, dbeta);
 }
 
-nv_status dropout_forward_f32(nv_ctx* ctx, int64_t n, float p, uint64_t seed, uint64_t offset,
-                              const float* x, float* y, float* mask) {
+NV_KERNEL_DEF(dropout_forward_f32) {
   if (n == 0) return NV_OK;
   nv_status st = activate(ctx, "nv_dropout_forward_f32");
   if (st != NV_OK) return st;
@@ -466,8 +454,7 @@ nv_status dropout_forward_f32(nv_ctx* ctx, int64_t n, float p, uint64_t seed, ui
                      dim3(kThreads), 0, stream_of(ctx), n, p, scale, seed, offset, x, y, mask);
 }
 
-nv_status dropout_backward_f32(nv_ctx* ctx, int64_t n, const float* dy, const float* mask,
-                               float* dx) {
+NV_KERNEL_DEF(dropout_backward_f32) {
   if (n == 0) return NV_OK;
   nv_status st = activate(ctx, "nv_dropout_backward_f32");
   if (st != NV_OK) return st;

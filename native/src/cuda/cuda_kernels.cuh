@@ -1,6 +1,6 @@
 // The CUDA backend's internals shared by its .cu files: the per-context state (stream, caching
 // device allocator, scratch), small device helpers (warp reductions, 16-byte vectors), and the
-// launchers each family file defines. backend.cu puts the launchers into the GpuBackend table.
+// launchers each family file defines. backend.cu puts the launchers into the backend table.
 // Launchers get arguments the api/ layer has validated; they return NV_OK or the failure.
 #pragma once
 #include <cstddef>
@@ -62,7 +62,7 @@ struct State {
   int64_t scratch_bytes = 0;
 };
 
-inline State& state(nv_ctx* ctx) { return *static_cast<State*>(ctx->gpu_state); }
+inline State& state(nv_ctx* ctx) { return *static_cast<State*>(ctx->backend_state); }
 inline cudaStream_t stream_of(nv_ctx* ctx) { return state(ctx).stream; }
 
 // Returns NV_OK, or fails with "op: what: <CUDA error string>".
@@ -132,114 +132,13 @@ __device__ __forceinline__ float add_rn(float a, float b) {
 }
 
 // ---------------------------------------------------------------- launchers
-// One per GpuBackend kernel entry (see core/gpu_backend.h for the arguments).
+// Every kernel of core/kernels.h, defined (NV_KERNEL_DEF) in the family files: fill.cu, gemm.cu,
+// gemm_tf32.cu, elementwise.cu, reduce.cu, softmax.cu, optim.cu, rnn.cu, index.cu, conv.cu.
+// backend.cu puts them into the table.
+NV_DECLARE_KERNELS
 
-// fill.cu
-nv_status copy_strided(nv_ctx* ctx, int32_t elem_size, int32_t ndim, const int64_t* shape,
-                       const void* src, const int64_t* src_strides, void* dst,
-                       const int64_t* dst_strides);
-nv_status fill_f32(nv_ctx* ctx, int64_t n, float value, float* y);
-nv_status fill_i32(nv_ctx* ctx, int64_t n, int32_t value, int32_t* y);
-nv_status cast_i32_f32(nv_ctx* ctx, int64_t n, const int32_t* x, float* y);
-nv_status cast_f32_i32(nv_ctx* ctx, int64_t n, const float* x, int32_t* y);
-nv_status rand_uniform_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset, float lo,
-                           float hi, float* y);
-nv_status rand_normal_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset, float mean,
-                          float stddev, float* y);
-
-// gemm.cu
-nv_status gemm_f32(nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
-                   float alpha, const float* A, int64_t lda, const float* B, int64_t ldb,
-                   float beta, float* C, int64_t ldc);
-nv_status gemm_strided_batched_f32(nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M,
-                                   int64_t N, int64_t K, float alpha, const float* A,
-                                   int64_t lda, int64_t stride_a, const float* B, int64_t ldb,
-                                   int64_t stride_b, float beta, float* C, int64_t ldc,
-                                   int64_t stride_c, int64_t batch);
-
-// elementwise.cu
-nv_status unary_f32(nv_ctx* ctx, int32_t op, int64_t n, const float* x, float* y, float alpha,
-                    float beta);
-nv_status unary_backward_f32(nv_ctx* ctx, int32_t op, int64_t n, const float* x,
-                             const float* y, const float* dy, float* dx, float alpha,
-                             float beta);
-nv_status binary_f32(nv_ctx* ctx, int32_t op, bool compare, int32_t ndim, const int64_t* shape,
-                     const float* a, const int64_t* a_strides, const float* b,
-                     const int64_t* b_strides, float* out);
-
-// reduce.cu
-nv_status reduce_f32(nv_ctx* ctx, int32_t op, int64_t outer, int64_t n, int64_t inner,
-                     const float* x, float* out);
-nv_status argmax_f32(nv_ctx* ctx, int64_t outer, int64_t n, int64_t inner, const float* x,
-                     int32_t* out);
-
-// softmax.cu
-nv_status softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* x,
-                              float* y);
-nv_status softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* y,
-                               const float* dy, float* dx);
-nv_status log_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* x,
-                                  float* y);
-nv_status log_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* y,
-                                   const float* dy, float* dx);
-nv_status softmax_xent_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* logits,
-                           const int32_t* labels, float* loss, float* dlogits);
-
-// optim.cu
-nv_status sgd_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, float** w, float** g,
-                       float** buf, float lr, float momentum, float dampening,
-                       float weight_decay, bool nesterov, bool first_step);
-nv_status rmsprop_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, float** w,
-                           float** g, float** sq, float** buf, float lr, float alpha, float eps,
-                           float weight_decay, float momentum);
-nv_status adam_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, float** w, float** g,
-                        float** m, float** v, float lr, float beta1, float beta2, float eps,
-                        float weight_decay, bool decoupled, int64_t step);
-
-// rnn.cu
-nv_status lstm_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* gx,
-                                const float* gh, const float* c_prev, float* h, float* c,
-                                float* saved);
-nv_status lstm_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* saved,
-                                 const float* c_prev, const float* c, const float* dh,
-                                 const float* dc, float* dgates, float* dc_prev);
-nv_status gru_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* gi,
-                               const float* gh, const float* h_prev, float* h, float* saved);
-nv_status gru_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* saved,
-                                const float* h_prev, const float* dh, float* dgi, float* dgh,
-                                float* dh_prev);
-
-// index.cu
-nv_status gather_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim, const float* table,
-                          const int32_t* idx, float* out);
-nv_status scatter_add_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim,
-                               const float* src, const int32_t* idx, float* table);
-
-// conv.cu
-nv_status conv2d_forward_f32(nv_ctx* ctx, const ConvShape& s, const float* x, const float* w,
-                             const float* bias, float* y);
-nv_status conv2d_backward_data_f32(nv_ctx* ctx, const ConvShape& s, const float* dy,
-                                   const float* w, float* dx);
-nv_status conv2d_backward_filter_f32(nv_ctx* ctx, const ConvShape& s, const float* x,
-                                     const float* dy, float* dw, float* dbias);
-nv_status max_pool2d_forward_f32(nv_ctx* ctx, const PoolShape& s, const float* x, float* y,
-                                 int32_t* argmax);
-nv_status max_pool2d_backward_f32(nv_ctx* ctx, const PoolShape& s, const float* dy,
-                                  const int32_t* argmax, float* dx);
-nv_status avg_pool2d_forward_f32(nv_ctx* ctx, const PoolShape& s, const float* x, float* y);
-nv_status avg_pool2d_backward_f32(nv_ctx* ctx, const PoolShape& s, const float* dy, float* dx);
-nv_status batch_norm_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW, const float* x,
-                                 const float* gamma, const float* beta, float* running_mean,
-                                 float* running_var, float momentum, float eps, bool training,
-                                 float* y, float* save_mean, float* save_invstd);
-nv_status batch_norm_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW, const float* x,
-                                  const float* dy, const float* gamma, const float* save_mean,
-                                  const float* save_invstd, bool training, float* dx,
-                                  float* dgamma, float* dbeta);
-nv_status dropout_forward_f32(nv_ctx* ctx, int64_t n, float p, uint64_t seed, uint64_t offset,
-                              const float* x, float* y, float* mask);
-nv_status dropout_backward_f32(nv_ctx* ctx, int64_t n, const float* dy, const float* mask,
-                               float* dx);
+// gemm_tf32.cu: sm_80 or newer (cuda-sim emulates an sm_90).
+bool tf32_supported(nv_ctx* ctx);
 
 }  // namespace NV_CUDA_NS
 }  // namespace nv

@@ -259,63 +259,59 @@ nv_status launch_binary(nv_ctx* ctx, const char* fn, const BroadcastPlan& p, con
 
 }  // namespace
 
-nv_status unary_f32(nv_ctx* ctx, int32_t op, int64_t n, const float* x, float* y, float a,
-                    float b) {
+NV_KERNEL_DEF(unary_f32) {
   // x, y are (n)
   if (n == 0) return NV_OK;
   nv_status s = activate(ctx, "nv_unary_f32");
   if (s != NV_OK) return s;
   switch (op) {
-    case NV_UNARY_COPY: return launch_unary(ctx, n, x, y, FCopy{a, b});
-    case NV_UNARY_NEG: return launch_unary(ctx, n, x, y, FNeg{a, b});
-    case NV_UNARY_EXP: return launch_unary(ctx, n, x, y, FExp{a, b});
-    case NV_UNARY_LOG: return launch_unary(ctx, n, x, y, FLog{a, b});
-    case NV_UNARY_SQRT: return launch_unary(ctx, n, x, y, FSqrt{a, b});
-    case NV_UNARY_RELU: return launch_unary(ctx, n, x, y, FRelu{a, b});
-    case NV_UNARY_SIGMOID: return launch_unary(ctx, n, x, y, FSigmoid{a, b});
-    case NV_UNARY_TANH: return launch_unary(ctx, n, x, y, FTanh{a, b});
-    case NV_UNARY_ABS: return launch_unary(ctx, n, x, y, FAbs{a, b});
-    case NV_UNARY_SOFTPLUS: return launch_unary(ctx, n, x, y, FSoftplus{a, b});
-    case NV_UNARY_SQUARE: return launch_unary(ctx, n, x, y, FSquare{a, b});
-    case NV_UNARY_RECIPROCAL: return launch_unary(ctx, n, x, y, FRecip{a, b});
-    case NV_UNARY_POW: return launch_unary(ctx, n, x, y, FPow{a, b});
-    case NV_UNARY_LEAKY_RELU: return launch_unary(ctx, n, x, y, FLeaky{a, b});
-    case NV_UNARY_SCALE_SHIFT: return launch_unary(ctx, n, x, y, FScaleShift{a, b});
+    case NV_UNARY_COPY: return launch_unary(ctx, n, x, y, FCopy{alpha, beta});
+    case NV_UNARY_NEG: return launch_unary(ctx, n, x, y, FNeg{alpha, beta});
+    case NV_UNARY_EXP: return launch_unary(ctx, n, x, y, FExp{alpha, beta});
+    case NV_UNARY_LOG: return launch_unary(ctx, n, x, y, FLog{alpha, beta});
+    case NV_UNARY_SQRT: return launch_unary(ctx, n, x, y, FSqrt{alpha, beta});
+    case NV_UNARY_RELU: return launch_unary(ctx, n, x, y, FRelu{alpha, beta});
+    case NV_UNARY_SIGMOID: return launch_unary(ctx, n, x, y, FSigmoid{alpha, beta});
+    case NV_UNARY_TANH: return launch_unary(ctx, n, x, y, FTanh{alpha, beta});
+    case NV_UNARY_ABS: return launch_unary(ctx, n, x, y, FAbs{alpha, beta});
+    case NV_UNARY_SOFTPLUS: return launch_unary(ctx, n, x, y, FSoftplus{alpha, beta});
+    case NV_UNARY_SQUARE: return launch_unary(ctx, n, x, y, FSquare{alpha, beta});
+    case NV_UNARY_RECIPROCAL: return launch_unary(ctx, n, x, y, FRecip{alpha, beta});
+    case NV_UNARY_POW: return launch_unary(ctx, n, x, y, FPow{alpha, beta});
+    case NV_UNARY_LEAKY_RELU: return launch_unary(ctx, n, x, y, FLeaky{alpha, beta});
+    case NV_UNARY_SCALE_SHIFT: return launch_unary(ctx, n, x, y, FScaleShift{alpha, beta});
     default: return fail(NV_ERR_INVALID_ARGUMENT, "nv_unary_f32: op=%d has no GPU kernel", op);
   }
 }
 
-nv_status unary_backward_f32(nv_ctx* ctx, int32_t op, int64_t n, const float* x,
-                             const float* y, const float* dy, float* dx, float a, float b) {
+NV_KERNEL_DEF(unary_backward_f32) {
   // x, y, dy, dx are (n)
   if (n == 0) return NV_OK;
   nv_status s = activate(ctx, "nv_unary_backward_f32");
   if (s != NV_OK) return s;
   switch (op) {
-    case NV_UNARY_COPY: return launch_unary_backward(ctx, n, x, y, dy, dx, GCopy{a, b});
-    case NV_UNARY_NEG: return launch_unary_backward(ctx, n, x, y, dy, dx, GNeg{a, b});
-    case NV_UNARY_EXP: return launch_unary_backward(ctx, n, x, y, dy, dx, GExp{a, b});
-    case NV_UNARY_LOG: return launch_unary_backward(ctx, n, x, y, dy, dx, GLog{a, b});
-    case NV_UNARY_SQRT: return launch_unary_backward(ctx, n, x, y, dy, dx, GSqrt{a, b});
-    case NV_UNARY_RELU: return launch_unary_backward(ctx, n, x, y, dy, dx, GRelu{a, b});
-    case NV_UNARY_SIGMOID: return launch_unary_backward(ctx, n, x, y, dy, dx, GSigmoid{a, b});
-    case NV_UNARY_TANH: return launch_unary_backward(ctx, n, x, y, dy, dx, GTanh{a, b});
-    case NV_UNARY_ABS: return launch_unary_backward(ctx, n, x, y, dy, dx, GAbs{a, b});
-    case NV_UNARY_SOFTPLUS: return launch_unary_backward(ctx, n, x, y, dy, dx, GSoftplus{a, b});
-    case NV_UNARY_SQUARE: return launch_unary_backward(ctx, n, x, y, dy, dx, GSquare{a, b});
-    case NV_UNARY_RECIPROCAL: return launch_unary_backward(ctx, n, x, y, dy, dx, GRecip{a, b});
-    case NV_UNARY_POW: return launch_unary_backward(ctx, n, x, y, dy, dx, GPow{a, b});
-    case NV_UNARY_LEAKY_RELU: return launch_unary_backward(ctx, n, x, y, dy, dx, GLeaky{a, b});
+    case NV_UNARY_COPY: return launch_unary_backward(ctx, n, x, y, dy, dx, GCopy{alpha, beta});
+    case NV_UNARY_NEG: return launch_unary_backward(ctx, n, x, y, dy, dx, GNeg{alpha, beta});
+    case NV_UNARY_EXP: return launch_unary_backward(ctx, n, x, y, dy, dx, GExp{alpha, beta});
+    case NV_UNARY_LOG: return launch_unary_backward(ctx, n, x, y, dy, dx, GLog{alpha, beta});
+    case NV_UNARY_SQRT: return launch_unary_backward(ctx, n, x, y, dy, dx, GSqrt{alpha, beta});
+    case NV_UNARY_RELU: return launch_unary_backward(ctx, n, x, y, dy, dx, GRelu{alpha, beta});
+    case NV_UNARY_SIGMOID: return launch_unary_backward(ctx, n, x, y, dy, dx, GSigmoid{alpha, beta});
+    case NV_UNARY_TANH: return launch_unary_backward(ctx, n, x, y, dy, dx, GTanh{alpha, beta});
+    case NV_UNARY_ABS: return launch_unary_backward(ctx, n, x, y, dy, dx, GAbs{alpha, beta});
+    case NV_UNARY_SOFTPLUS: return launch_unary_backward(ctx, n, x, y, dy, dx, GSoftplus{alpha, beta});
+    case NV_UNARY_SQUARE: return launch_unary_backward(ctx, n, x, y, dy, dx, GSquare{alpha, beta});
+    case NV_UNARY_RECIPROCAL: return launch_unary_backward(ctx, n, x, y, dy, dx, GRecip{alpha, beta});
+    case NV_UNARY_POW: return launch_unary_backward(ctx, n, x, y, dy, dx, GPow{alpha, beta});
+    case NV_UNARY_LEAKY_RELU: return launch_unary_backward(ctx, n, x, y, dy, dx, GLeaky{alpha, beta});
     case NV_UNARY_SCALE_SHIFT:
-      return launch_unary_backward(ctx, n, x, y, dy, dx, GScaleShift{a, b});
+      return launch_unary_backward(ctx, n, x, y, dy, dx, GScaleShift{alpha, beta});
     default:
       return fail(NV_ERR_INVALID_ARGUMENT, "nv_unary_backward_f32: op=%d has no GPU kernel", op);
   }
 }
 
-nv_status binary_f32(nv_ctx* ctx, int32_t op, bool compare, int32_t ndim, const int64_t* shape,
-                     const float* a, const int64_t* a_strides, const float* b,
-                     const int64_t* b_strides, float* out) {
+NV_KERNEL_DEF(binary_f32) {
   // out is contiguous (shape); a, b are read through their strides over (shape)
   BroadcastPlan p = make_plan(ndim, shape, a_strides, b_strides);
   if (p.total == 0) return NV_OK;

@@ -122,28 +122,26 @@ nv_status launch_copy(nv_ctx* ctx, const CopyPlan& p, int32_t es, const void* sr
 
 }  // namespace
 
-nv_status copy_strided(nv_ctx* ctx, int32_t es, int32_t ndim, const int64_t* shape,
-                       const void* src, const int64_t* src_strides, void* dst,
-                       const int64_t* dst_strides) {
-  // src, dst are (shape) with element strides src_strides, dst_strides; es bytes an element
+NV_KERNEL_DEF(copy_strided) {
+  // src, dst are (shape) with element strides src_strides, dst_strides; elem_size bytes an element
   CopyPlan p = make_copy_plan(ndim, shape, src_strides, dst_strides);
   if (p.total == 0) return NV_OK;
   nv_status s = activate(ctx, "nv_copy_strided");
   if (s != NV_OK) return s;
   if (p.ndim == 1 && p.ss[0] == 1 && p.ds[0] == 1)
-    return check_cuda(cudaMemcpyAsync(dst, src, size_t(p.total) * size_t(es),
+    return check_cuda(cudaMemcpyAsync(dst, src, size_t(p.total) * size_t(elem_size),
                                       cudaMemcpyDeviceToDevice, stream_of(ctx)),
                       "nv_copy_strided", "cudaMemcpyAsync (device to device)");
   // The widest unit that divides the element size and both pointers' alignment.
-  uintptr_t bits = uintptr_t(src) | uintptr_t(dst) | uintptr_t(es);
-  if (bits % 16 == 0) return launch_copy<f4>(ctx, p, es, src, dst);
-  if (bits % 8 == 0) return launch_copy<uint64_t>(ctx, p, es, src, dst);
-  if (bits % 4 == 0) return launch_copy<uint32_t>(ctx, p, es, src, dst);
-  if (bits % 2 == 0) return launch_copy<uint16_t>(ctx, p, es, src, dst);
-  return launch_copy<uint8_t>(ctx, p, es, src, dst);
+  uintptr_t bits = uintptr_t(src) | uintptr_t(dst) | uintptr_t(elem_size);
+  if (bits % 16 == 0) return launch_copy<f4>(ctx, p, elem_size, src, dst);
+  if (bits % 8 == 0) return launch_copy<uint64_t>(ctx, p, elem_size, src, dst);
+  if (bits % 4 == 0) return launch_copy<uint32_t>(ctx, p, elem_size, src, dst);
+  if (bits % 2 == 0) return launch_copy<uint16_t>(ctx, p, elem_size, src, dst);
+  return launch_copy<uint8_t>(ctx, p, elem_size, src, dst);
 }
 
-nv_status fill_f32(nv_ctx* ctx, int64_t n, float value, float* y) {
+NV_KERNEL_DEF(fill_f32) {
   // y is (n)
   if (n == 0) return NV_OK;
   nv_status s = activate(ctx, "nv_fill_f32");
@@ -152,7 +150,7 @@ nv_status fill_f32(nv_ctx* ctx, int64_t n, float value, float* y) {
                      dim3(kThreads), 0, stream_of(ctx), n, value, y);
 }
 
-nv_status fill_i32(nv_ctx* ctx, int64_t n, int32_t value, int32_t* y) {
+NV_KERNEL_DEF(fill_i32) {
   // y is (n)
   if (n == 0) return NV_OK;
   nv_status s = activate(ctx, "nv_fill_i32");
@@ -161,7 +159,7 @@ nv_status fill_i32(nv_ctx* ctx, int64_t n, int32_t value, int32_t* y) {
                      dim3(kThreads), 0, stream_of(ctx), n, value, y);
 }
 
-nv_status cast_i32_f32(nv_ctx* ctx, int64_t n, const int32_t* x, float* y) {
+NV_KERNEL_DEF(cast_i32_f32) {
   // x, y are (n)
   if (n == 0) return NV_OK;
   nv_status s = activate(ctx, "nv_cast_i32_f32");
@@ -170,7 +168,7 @@ nv_status cast_i32_f32(nv_ctx* ctx, int64_t n, const int32_t* x, float* y) {
                      dim3(kThreads), 0, stream_of(ctx), n, x, y);
 }
 
-nv_status cast_f32_i32(nv_ctx* ctx, int64_t n, const float* x, int32_t* y) {
+NV_KERNEL_DEF(cast_f32_i32) {
   // x, y are (n)
   if (n == 0) return NV_OK;
   nv_status s = activate(ctx, "nv_cast_f32_i32");
@@ -179,8 +177,7 @@ nv_status cast_f32_i32(nv_ctx* ctx, int64_t n, const float* x, int32_t* y) {
                      dim3(kThreads), 0, stream_of(ctx), n, x, y);
 }
 
-nv_status rand_uniform_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset, float lo,
-                           float hi, float* y) {
+NV_KERNEL_DEF(rand_uniform_f32) {
   // y is (n)
   if (n == 0) return NV_OK;
   nv_status s = activate(ctx, "nv_rand_uniform_f32");
@@ -189,8 +186,7 @@ nv_status rand_uniform_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offse
                      dim3(kThreads), 0, stream_of(ctx), n, seed, offset, lo, hi, hi - lo, y);
 }
 
-nv_status rand_normal_f32(nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset, float mean,
-                          float stddev, float* y) {
+NV_KERNEL_DEF(rand_normal_f32) {
   // y is (n)
   if (n == 0) return NV_OK;
   nv_status s = activate(ctx, "nv_rand_normal_f32");

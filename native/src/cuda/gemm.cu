@@ -336,19 +336,13 @@ nv_status gemm_any(nv_ctx* ctx, const char* fn, bool ta, bool tb, const GemmArgs
 
 }  // namespace
 
-nv_status gemm_f32(nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
-                   float alpha, const float* A, int64_t lda, const float* B, int64_t ldb,
-                   float beta, float* C, int64_t ldc) {
+NV_KERNEL_DEF(gemm_f32) {
   // C is (M, N); op(A) (M, K); op(B) (K, N)
   GemmArgs g{M, N, K, alpha, beta, A, lda, 0, B, ldb, 0, C, ldc, 0, 1};
   return gemm_any(ctx, "nv_gemm_f32", trans_a, trans_b, g);
 }
 
-nv_status gemm_strided_batched_f32(nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M,
-                                   int64_t N, int64_t K, float alpha, const float* A,
-                                   int64_t lda, int64_t stride_a, const float* B, int64_t ldb,
-                                   int64_t stride_b, float beta, float* C, int64_t ldc,
-                                   int64_t stride_c, int64_t batch) {
+NV_KERNEL_DEF(gemm_strided_batched_f32) {
   // C[i] is (M, N); op(A[i]) (M, K); op(B[i]) (K, N) for i < batch
   GemmArgs g{M, N, K, alpha, beta, A, lda, stride_a, B, ldb, stride_b, C, ldc, stride_c, batch};
   return gemm_any(ctx, "nv_gemm_strided_batched_f32", trans_a, trans_b, g);

@@ -358,10 +358,7 @@ nv_status tf32_config(nv_ctx* ctx, const char* fn, bool ta, bool tb, bool va, bo
 
 bool tf32_supported(nv_ctx* ctx) { return state(ctx).cc_major >= 8; }
 
-nv_status gemm_tf32_f32(nv_ctx* ctx, bool ta, bool tb, int64_t M, int64_t N, int64_t K,
-                        float alpha, const float* A, int64_t lda, int64_t stride_a,
-                        const float* B, int64_t ldb, int64_t stride_b, float beta, float* C,
-                        int64_t ldc, int64_t stride_c, int64_t batch) {
+NV_KERNEL_DEF(gemm_tf32_f32) {
   // C[i] is (M, N); op(A[i]) (M, K); op(B[i]) (K, N) for i < batch
   const char* fn = "nv_gemm_f32 (tf32)";
   if (!tf32_supported(ctx))
@@ -373,8 +370,8 @@ nv_status gemm_tf32_f32(nv_ctx* ctx, bool ta, bool tb, int64_t M, int64_t N, int
   GemmArgs g{M, N, K, alpha, beta, A, lda, stride_a, B, ldb, stride_b, C, ldc, stride_c, batch};
   // op(A) is contiguous along k unless transposed (then along m); op(B) along n unless
   // transposed (then along k).
-  const bool va = tf32_vec_ok(A, lda, ta ? M : K, batch > 1 ? stride_a : 0);
-  const bool vb = tf32_vec_ok(B, ldb, tb ? K : N, batch > 1 ? stride_b : 0);
+  const bool va = tf32_vec_ok(A, lda, trans_a ? M : K, batch > 1 ? stride_a : 0);
+  const bool vb = tf32_vec_ok(B, ldb, trans_b ? K : N, batch > 1 ? stride_b : 0);
   // Big tiles once they give every SM a block; small tiles (4x the blocks) before that.
   // (cuda-sim's fictional 132 SMs would keep its small tests off the big tiles.)
   const int64_t big_tiles = ((M + 127) / 128) * ((N + 127) / 128) * batch;
@@ -383,8 +380,8 @@ nv_status gemm_tf32_f32(nv_ctx* ctx, bool ta, bool tb, int64_t M, int64_t N, int
 #else
   const int64_t enough = state(ctx).sm_count;
 #endif
-  if (big_tiles >= enough) return tf32_config<128, 128, 2, 2, 2>(ctx, fn, ta, tb, va, vb, g);
-  return tf32_config<64, 64, 2, 2, 4>(ctx, fn, ta, tb, va, vb, g);
+  if (big_tiles >= enough) return tf32_config<128, 128, 2, 2, 2>(ctx, fn, trans_a, trans_b, va, vb, g);
+  return tf32_config<64, 64, 2, 2, 4>(ctx, fn, trans_a, trans_b, va, vb, g);
 }
 
 }  // namespace NV_CUDA_NS

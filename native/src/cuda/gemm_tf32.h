@@ -26,23 +26,6 @@ struct GemmArgs {
 
 }  // namespace nv
 
-#define NV_GEMM_TF32_DECLS                                                                     \
-  /* sm_80 or newer (cuda-sim emulates an sm_90). */                                           \
-  bool tf32_supported(nv_ctx* ctx);                                                            \
-  /* Arguments as nv_gemm_strided_batched_f32, validated; batch >= 1, K >= 1. */               \
-  nv_status gemm_tf32_f32(nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M, int64_t N,       \
-                          int64_t K, float alpha, const float* A, int64_t lda, int64_t stride_a, \
-                          const float* B, int64_t ldb, int64_t stride_b, float beta, float* C, \
-                          int64_t ldc, int64_t stride_c, int64_t batch);
-
-namespace nv {
-namespace cuda {
-NV_GEMM_TF32_DECLS
-}  // namespace cuda
-namespace cudasim {
-NV_GEMM_TF32_DECLS
-}  // namespace cudasim
-}  // namespace nv
 
 extern "C" {
 // For tests: the TF32 GEMM on a cuda or cuda-sim context (NV_ERR_UNSUPPORTED elsewhere or

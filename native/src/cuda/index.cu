@@ -69,8 +69,7 @@ nv_status check_indices(nv_ctx* ctx, const char* fn, int64_t n, int64_t rows,
 
 }  // namespace
 
-nv_status gather_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim, const float* table,
-                          const int32_t* idx, float* out) {
+NV_KERNEL_DEF(gather_rows_f32) {
   // table (rows, dim), idx (n), out (n, dim)
   const char* fn = "nv_gather_rows_f32";
   if (n == 0) return NV_OK;
@@ -81,8 +80,7 @@ nv_status gather_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim, con
                      0, stream_of(ctx), n, dim, table, idx, out);
 }
 
-nv_status scatter_add_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim,
-                               const float* src, const int32_t* idx, float* table) {
+NV_KERNEL_DEF(scatter_add_rows_f32) {
   const char* fn = "nv_scatter_add_rows_f32";
   if (n == 0) return NV_OK;
   nv_status s = activate(ctx, fn);

@@ -150,9 +150,7 @@ nv_status for_each_group(int32_t count, const int64_t* sizes, float** const* arr
 
 }  // namespace
 
-nv_status sgd_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, float** w, float** g,
-                       float** buf, float lr, float momentum, float dampening,
-                       float weight_decay, bool nesterov, bool first_step) {
+NV_KERNEL_DEF(sgd_step_f32) {
   // w[t], g[t], buf[t] are (sizes[t]); the pointer arrays are host arrays
   const char* fn = "nv_sgd_step_f32";
   nv_status s = activate(ctx, fn);
@@ -165,9 +163,7 @@ nv_status sgd_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, float**
   });
 }
 
-nv_status rmsprop_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, float** w,
-                           float** g, float** sq, float** buf, float lr, float alpha, float eps,
-                           float weight_decay, float momentum) {
+NV_KERNEL_DEF(rmsprop_step_f32) {
   // w[t], g[t], sq[t], buf[t] are (sizes[t]); the pointer arrays are host arrays
   const char* fn = "nv_rmsprop_step_f32";
   nv_status s = activate(ctx, fn);
@@ -180,9 +176,7 @@ nv_status rmsprop_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, flo
   });
 }
 
-nv_status adam_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, float** w, float** g,
-                        float** m, float** v, float lr, float beta1, float beta2, float eps,
-                        float weight_decay, bool decoupled, int64_t step) {
+NV_KERNEL_DEF(adam_step_f32) {
   // w[t], g[t], m[t], v[t] are (sizes[t]); the pointer arrays are host arrays
   const char* fn = "nv_adam_step_f32";
   nv_status s = activate(ctx, fn);

@@ -237,8 +237,7 @@ nv_status launch_reduce(nv_ctx* ctx, const char* fn, int64_t outer, int64_t n, i
 
 }  // namespace
 
-nv_status reduce_f32(nv_ctx* ctx, int32_t op, int64_t outer, int64_t n, int64_t inner,
-                     const float* x, float* out) {
+NV_KERNEL_DEF(reduce_f32) {
   // x is (outer, n, inner), out (outer, inner)
   if (outer == 0 || inner == 0) return NV_OK;
   const char* fn = "nv_reduce_f32";
@@ -255,8 +254,7 @@ nv_status reduce_f32(nv_ctx* ctx, int32_t op, int64_t outer, int64_t n, int64_t 
   }
 }
 
-nv_status argmax_f32(nv_ctx* ctx, int64_t outer, int64_t n, int64_t inner, const float* x,
-                     int32_t* out) {
+NV_KERNEL_DEF(argmax_f32) {
   // x is (outer, n, inner), out (outer, inner)
   if (outer == 0 || inner == 0) return NV_OK;
   nv_status s = activate(ctx, "nv_argmax_f32");

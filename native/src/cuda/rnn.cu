@@ -109,9 +109,7 @@ __global__ void gru_backward_kernel(int64_t B, int64_t H, const float* saved,
 
 // ---------------------------------------------------------------- launchers
 
-nv_status lstm_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* gx,
-                                const float* gh, const float* c_prev, float* h, float* c,
-                                float* saved) {
+NV_KERNEL_DEF(lstm_cell_forward_f32) {
   // gx, gh, saved are (B, 4H); c_prev, h, c are (B, H)
   const char* fn = "nv_lstm_cell_forward_f32";
   if (B * H == 0) return NV_OK;
@@ -121,9 +119,7 @@ nv_status lstm_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* 
                      0, stream_of(ctx), B, H, gx, gh, c_prev, h, c, saved);
 }
 
-nv_status lstm_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* saved,
-                                 const float* c_prev, const float* c, const float* dh,
-                                 const float* dc, float* dgates, float* dc_prev) {
+NV_KERNEL_DEF(lstm_cell_backward_f32) {
   const char* fn = "nv_lstm_cell_backward_f32";
   if (B * H == 0) return NV_OK;
   nv_status s = activate(ctx, fn);
@@ -133,8 +129,7 @@ nv_status lstm_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float*
                      dc_prev);
 }
 
-nv_status gru_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* gi,
-                               const float* gh, const float* h_prev, float* h, float* saved) {
+NV_KERNEL_DEF(gru_cell_forward_f32) {
   // gi, gh are (B, 3H); saved (B, 4H); h_prev, h (B, H)
   const char* fn = "nv_gru_cell_forward_f32";
   if (B * H == 0) return NV_OK;
@@ -144,9 +139,7 @@ nv_status gru_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* g
                      0, stream_of(ctx), B, H, gi, gh, h_prev, h, saved);
 }
 
-nv_status gru_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float* saved,
-                                const float* h_prev, const float* dh, float* dgi, float* dgh,
-                                float* dh_prev) {
+NV_KERNEL_DEF(gru_cell_backward_f32) {
   const char* fn = "nv_gru_cell_backward_f32";
   if (B * H == 0) return NV_OK;
   nv_status s = activate(ctx, fn);

@@ -212,8 +212,7 @@ nv_status launch_rows(nv_ctx* ctx, const char* fn, int64_t rows, int64_t cols,
 
 }  // namespace
 
-nv_status softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* x,
-                              float* y) {
+NV_KERNEL_DEF(softmax_forward_f32) {
   // x, y are (rows, cols)
   if (rows == 0 || cols == 0) return NV_OK;
   const char* fn = "nv_softmax_forward_f32";
@@ -223,8 +222,7 @@ nv_status softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const flo
                      softmax_forward_kernel<true, false>, rows, cols, x, y);
 }
 
-nv_status log_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* x,
-                                  float* y) {
+NV_KERNEL_DEF(log_softmax_forward_f32) {
   // x, y are (rows, cols)
   if (rows == 0 || cols == 0) return NV_OK;
   const char* fn = "nv_log_softmax_forward_f32";
@@ -234,8 +232,7 @@ nv_status log_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const
                      softmax_forward_kernel<true, true>, rows, cols, x, y);
 }
 
-nv_status softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* y,
-                               const float* dy, float* dx) {
+NV_KERNEL_DEF(softmax_backward_f32) {
   // y, dy, dx are (rows, cols)
   if (rows == 0 || cols == 0) return NV_OK;
   const char* fn = "nv_softmax_backward_f32";
@@ -245,8 +242,7 @@ nv_status softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const fl
                      softmax_backward_kernel<true, false>, rows, cols, y, dy, dx);
 }
 
-nv_status log_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* y,
-                                   const float* dy, float* dx) {
+NV_KERNEL_DEF(log_softmax_backward_f32) {
   // y, dy, dx are (rows, cols)
   if (rows == 0 || cols == 0) return NV_OK;
   const char* fn = "nv_log_softmax_backward_f32";
@@ -256,8 +252,7 @@ nv_status log_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, cons
                      softmax_backward_kernel<true, true>, rows, cols, y, dy, dx);
 }
 
-nv_status softmax_xent_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const float* logits,
-                           const int32_t* labels, float* loss, float* dlogits) {
+NV_KERNEL_DEF(softmax_xent_f32) {
   // logits, dlogits are (rows, cols), labels (rows), loss (1); rows, cols >= 1
   const char* fn = "nv_softmax_xent_f32";
   nv_status s = activate(ctx, fn);
