@@ -222,7 +222,7 @@ static void binary_row(int64_t n, const float* a, int64_t sa, const float* b, in
 }
 
 template <class Op>
-static void binary_run(nv_ctx* ctx, const BroadcastPlan& p, const float* a, const float* b,
+static void binary_run(nv_ctx* ctx, const StridedPlan& p, const float* a, const float* b,
                        float* out) {
   const int64_t inner = p.shape[p.ndim - 1];
   const int64_t sa_in = p.sa[p.ndim - 1], sb_in = p.sb[p.ndim - 1];
@@ -245,7 +245,7 @@ static void binary_run(nv_ctx* ctx, const BroadcastPlan& p, const float* a, cons
   });
 }
 
-static void binary(nv_ctx* ctx, int32_t op, bool compare, const BroadcastPlan& p,
+static void binary(nv_ctx* ctx, int32_t op, bool compare, const StridedPlan& p,
                    const float* a, const float* b, float* out) {
   if (compare) {
     switch (op) {

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/context.h"
+#include "core/strided_plan.h"
 #include "cpu/cpu_kernels.h"
 #include "cpu/philox.h"
 
@@ -11,40 +12,6 @@ namespace nv::cpu {
 namespace {
 
 constexpr int64_t kGrain = 65536;
-
-// copy_strided after dropping size-1 dimensions and merging dimensions that are contiguous in
-// both src and dst, so a contiguous copy is one memcpy and a transpose-like copy is rows.
-struct CopyPlan {
-  int ndim = 0;
-  int64_t total = 1;
-  int64_t shape[8], ss[8], ds[8];
-};
-
-CopyPlan make_copy_plan(int32_t ndim, const int64_t* shape, const int64_t* ss,
-                        const int64_t* ds) {
-  CopyPlan p;
-  for (int d = 0; d < ndim; ++d) {
-    p.total *= shape[d];
-    if (shape[d] == 1) continue;
-    int l = p.ndim - 1;
-    if (l >= 0 && p.ss[l] == ss[d] * shape[d] && p.ds[l] == ds[d] * shape[d]) {
-      p.shape[l] *= shape[d];
-      p.ss[l] = ss[d];
-      p.ds[l] = ds[d];
-    } else {
-      p.shape[p.ndim] = shape[d];
-      p.ss[p.ndim] = ss[d];
-      p.ds[p.ndim] = ds[d];
-      ++p.ndim;
-    }
-  }
-  if (p.ndim == 0) {
-    p.ndim = 1;
-    p.shape[0] = 1;
-    p.ss[0] = p.ds[0] = 1;
-  }
-  return p;
-}
 
 // Copies n elements of type E with element strides ss, ds (contiguous -> memcpy).
 template <class E>
@@ -72,7 +39,8 @@ void copy_row_any(int32_t es, int64_t n, const char* src, int64_t ss, char* dst,
 }  // namespace
 
 NV_KERNEL_DEF(copy_strided) {
-  CopyPlan p = make_copy_plan(ndim, shape, src_strides, dst_strides);
+  // a is the source, b the destination.
+  StridedPlan p = make_strided_plan(ndim, shape, src_strides, dst_strides);
   if (p.total == 0) return NV_OK;
   const int64_t inner = p.shape[p.ndim - 1];
   const char* s = static_cast<const char*>(src);
@@ -82,14 +50,14 @@ NV_KERNEL_DEF(copy_strided) {
     while (pos < hi) {
       int64_t row = pos / inner, col = pos % inner;
       int64_t len = inner - col < hi - pos ? inner - col : hi - pos;
-      int64_t os = col * p.ss[p.ndim - 1], od = col * p.ds[p.ndim - 1];
+      int64_t os = col * p.sa[p.ndim - 1], od = col * p.sb[p.ndim - 1];
       for (int dim = p.ndim - 2; dim >= 0; --dim) {
         int64_t idx = row % p.shape[dim];
         row /= p.shape[dim];
-        os += idx * p.ss[dim];
-        od += idx * p.ds[dim];
+        os += idx * p.sa[dim];
+        od += idx * p.sb[dim];
       }
-      copy_row_any(elem_size, len, s + os * elem_size, p.ss[p.ndim - 1], d + od * elem_size, p.ds[p.ndim - 1]);
+      copy_row_any(elem_size, len, s + os * elem_size, p.sa[p.ndim - 1], d + od * elem_size, p.sb[p.ndim - 1]);
       pos += len;
     }
   });

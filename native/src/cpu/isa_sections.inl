@@ -1,7 +1,7 @@
-// Compiles the kernel body named by NV_KERNELS once per instruction set (see simd.h).
+// Compiles the kernel body named by NV_ISA_BODY once per instruction set (see simd.h).
 // Everything lands in an anonymous namespace: each family file has its own copy of V.
-#ifndef NV_KERNELS
-#error "define NV_KERNELS before including isa_sections.inl"
+#ifndef NV_ISA_BODY
+#error "define NV_ISA_BODY before including isa_sections.inl"
 #endif
 
 // GCC 12 reports -Wmaybe-uninitialized inside its own avx512fintrin.h (the intrinsics pass an
@@ -16,7 +16,7 @@ namespace {
 namespace avx512 {
 #include "vec_avx512.h"
 #include "vec_math.inl"
-#include NV_KERNELS
+#include NV_ISA_BODY
 }  // namespace avx512
 }  // namespace
 }  // namespace nv::cpu
@@ -30,7 +30,7 @@ namespace {
 namespace avx2 {
 #include "vec_avx2.h"
 #include "vec_math.inl"
-#include NV_KERNELS
+#include NV_ISA_BODY
 }  // namespace avx2
 }  // namespace
 }  // namespace nv::cpu
@@ -41,7 +41,7 @@ namespace {
 namespace portable {
 #include "vec_scalar.h"
 #include "vec_math.inl"
-#include NV_KERNELS
+#include NV_ISA_BODY
 }  // namespace portable
 }  // namespace
 }  // namespace nv::cpu

@@ -6,7 +6,7 @@
 #include "cpu/philox.h"
 #include "cpu/simd.h"
 
-#define NV_KERNELS "cpu/norm.inl"
+#define NV_ISA_BODY "cpu/norm.inl"
 #include "cpu/isa_sections.inl"
 
 namespace nv::cpu {

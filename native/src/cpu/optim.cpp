@@ -3,7 +3,7 @@
 
 #include "cpu/simd.h"
 
-#define NV_KERNELS "cpu/optim.inl"
+#define NV_ISA_BODY "cpu/optim.inl"
 #include "cpu/isa_sections.inl"
 
 namespace nv::cpu {

@@ -3,7 +3,7 @@
 
 #include "cpu/simd.h"
 
-#define NV_KERNELS "cpu/rnn.inl"
+#define NV_ISA_BODY "cpu/rnn.inl"
 #include "cpu/isa_sections.inl"
 
 namespace nv::cpu {

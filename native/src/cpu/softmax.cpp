@@ -4,7 +4,7 @@
 #include "core/error.h"
 #include "cpu/simd.h"
 
-#define NV_KERNELS "cpu/softmax.inl"
+#define NV_ISA_BODY "cpu/softmax.inl"
 #include "cpu/isa_sections.inl"
 
 namespace nv::cpu {

@@ -1,6 +1,7 @@
 // Unary ops (forward and backward) and broadcast binary / compare ops on the GPU. Each op is a
 // small functor; one grid-stride kernel per functor, 16-byte vectors where the pointers allow.
 // The formulas are the CPU's (cpu/elementwise.inl), so both backends agree to float rounding.
+#include "core/strided_plan.h"
 #include "cuda/cuda_kernels.cuh"
 
 namespace nv {
@@ -152,18 +153,10 @@ struct CGe { __device__ static float s(float a, float b) { return a >= b ? 1.0f 
 struct CLt { __device__ static float s(float a, float b) { return a < b ? 1.0f : 0.0f; } };
 struct CLe { __device__ static float s(float a, float b) { return a <= b ? 1.0f : 0.0f; } };
 
-// A broadcast shape after dropping size-1 dimensions and merging dimensions contiguous in
-// both inputs (as the CPU plans it), passed by value. Strides in elements; 0 broadcasts.
-struct BroadcastPlan {
-  int32_t ndim;
-  int64_t total;
-  int64_t shape[8], sa[8], sb[8];
-};
-
 // out[i] = a[.] op b[.] for the contiguous out of plan p; I is the index type (int32 when the
 // offsets fit, for cheaper divisions). out may alias a contiguous input.
 template <class Op, typename I>
-__global__ void binary_kernel(BroadcastPlan p, const float* a, const float* b, float* out) {
+__global__ void binary_kernel(StridedPlan p, const float* a, const float* b, float* out) {
   const I total = I(p.total);
   const I stride = I(gridDim.x) * I(blockDim.x);
   for (I i = I(blockIdx.x) * I(blockDim.x) + I(threadIdx.x); i < total; i += stride) {
@@ -207,36 +200,8 @@ nv_status launch_unary_backward(nv_ctx* ctx, int64_t n, const float* x, const fl
                      x, y, dy, dx, g, vec);
 }
 
-BroadcastPlan make_plan(int32_t ndim, const int64_t* shape, const int64_t* as,
-                        const int64_t* bs) {
-  BroadcastPlan p;
-  p.ndim = 0;
-  p.total = 1;
-  for (int d = 0; d < ndim; ++d) {
-    p.total *= shape[d];
-    if (shape[d] == 1) continue;
-    int l = p.ndim - 1;
-    if (l >= 0 && p.sa[l] == as[d] * shape[d] && p.sb[l] == bs[d] * shape[d]) {
-      p.shape[l] *= shape[d];
-      p.sa[l] = as[d];
-      p.sb[l] = bs[d];
-    } else {
-      p.shape[p.ndim] = shape[d];
-      p.sa[p.ndim] = as[d];
-      p.sb[p.ndim] = bs[d];
-      ++p.ndim;
-    }
-  }
-  if (p.ndim == 0) {  // a scalar, or all dimensions of size 1
-    p.ndim = 1;
-    p.shape[0] = 1;
-    p.sa[0] = p.sb[0] = 0;
-  }
-  return p;
-}
-
 // Largest |offset| plan p reaches in an input with strides s, plus the element count.
-int64_t plan_extent(const BroadcastPlan& p, const int64_t* s) {
+int64_t plan_extent(const StridedPlan& p, const int64_t* s) {
   int64_t e = p.total;
   for (int d = 0; d < p.ndim; ++d) {
     int64_t st = s[d] < 0 ? -s[d] : s[d];
@@ -246,7 +211,7 @@ int64_t plan_extent(const BroadcastPlan& p, const int64_t* s) {
 }
 
 template <class Op>
-nv_status launch_binary(nv_ctx* ctx, const char* fn, const BroadcastPlan& p, const float* a,
+nv_status launch_binary(nv_ctx* ctx, const char* fn, const StridedPlan& p, const float* a,
                         const float* b, float* out) {
   dim3 grid(grid_for(ctx, p.total, kThreads));
   // Half the int32 range: i + stride must not overflow either.
@@ -313,7 +278,7 @@ NV_KERNEL_DEF(unary_backward_f32) {
 
 NV_KERNEL_DEF(binary_f32) {
   // out is contiguous (shape); a, b are read through their strides over (shape)
-  BroadcastPlan p = make_plan(ndim, shape, a_strides, b_strides);
+  StridedPlan p = make_strided_plan(ndim, shape, a_strides, b_strides);
   if (p.total == 0) return NV_OK;
   const char* fn = compare ? "nv_compare_f32" : "nv_binary_f32";
   nv_status s = activate(ctx, fn);

@@ -1,6 +1,7 @@
 // Strided copies, fills, casts and counter-based random numbers on the GPU. All are
 // memory-bound grid-stride loops; the random numbers use the CPU's Philox (cpu/philox.h), so
 // element i has the same bits on every backend.
+#include "core/strided_plan.h"
 #include "cuda/cuda_kernels.cuh"
 #include "cpu/philox.h"
 
@@ -9,25 +10,17 @@ namespace NV_CUDA_NS {
 
 // ---------------------------------------------------------------- kernels
 
-// A copy's shape after dropping size-1 dimensions and merging dimensions contiguous in both
-// src and dst (as the CPU plans it), passed by value.
-struct CopyPlan {
-  int32_t ndim;
-  int64_t total;
-  int64_t shape[8], ss[8], ds[8];  // element strides
-};
-
 // dst[i...] = src[i...], U-sized units, `units` of them per element.
 template <typename U>
-__global__ void copy_strided_kernel(CopyPlan p, int32_t units, const U* src, U* dst) {
+__global__ void copy_strided_kernel(StridedPlan p, int32_t units, const U* src, U* dst) {
   const int64_t stride = int64_t(gridDim.x) * blockDim.x;
   for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < p.total; i += stride) {
     int64_t rest = i, os = 0, od = 0;
     for (int d = p.ndim - 1; d >= 0; --d) {
       int64_t idx = rest % p.shape[d];
       rest /= p.shape[d];
-      os += idx * p.ss[d];
-      od += idx * p.ds[d];
+      os += idx * p.sa[d];
+      od += idx * p.sb[d];
     }
     const U* s = src + os * units;
     U* t = dst + od * units;
@@ -85,36 +78,8 @@ namespace {
 
 constexpr int kThreads = 256;
 
-CopyPlan make_copy_plan(int32_t ndim, const int64_t* shape, const int64_t* ss,
-                        const int64_t* ds) {
-  CopyPlan p;
-  p.ndim = 0;
-  p.total = 1;
-  for (int d = 0; d < ndim; ++d) {
-    p.total *= shape[d];
-    if (shape[d] == 1) continue;
-    int l = p.ndim - 1;
-    if (l >= 0 && p.ss[l] == ss[d] * shape[d] && p.ds[l] == ds[d] * shape[d]) {
-      p.shape[l] *= shape[d];
-      p.ss[l] = ss[d];
-      p.ds[l] = ds[d];
-    } else {
-      p.shape[p.ndim] = shape[d];
-      p.ss[p.ndim] = ss[d];
-      p.ds[p.ndim] = ds[d];
-      ++p.ndim;
-    }
-  }
-  if (p.ndim == 0) {
-    p.ndim = 1;
-    p.shape[0] = 1;
-    p.ss[0] = p.ds[0] = 1;
-  }
-  return p;
-}
-
 template <typename U>
-nv_status launch_copy(nv_ctx* ctx, const CopyPlan& p, int32_t es, const void* src, void* dst) {
+nv_status launch_copy(nv_ctx* ctx, const StridedPlan& p, int32_t es, const void* src, void* dst) {
   return gpu::launch("nv_copy_strided", copy_strided_kernel<U>, dim3(grid_for(ctx, p.total, kThreads)),
                      dim3(kThreads), 0, stream_of(ctx), p, int32_t(es / int32_t(sizeof(U))),
                      static_cast<const U*>(src), static_cast<U*>(dst));
@@ -124,11 +89,11 @@ nv_status launch_copy(nv_ctx* ctx, const CopyPlan& p, int32_t es, const void* sr
 
 NV_KERNEL_DEF(copy_strided) {
   // src, dst are (shape) with element strides src_strides, dst_strides; elem_size bytes an element
-  CopyPlan p = make_copy_plan(ndim, shape, src_strides, dst_strides);
+  StridedPlan p = make_strided_plan(ndim, shape, src_strides, dst_strides);  // a: src, b: dst
   if (p.total == 0) return NV_OK;
   nv_status s = activate(ctx, "nv_copy_strided");
   if (s != NV_OK) return s;
-  if (p.ndim == 1 && p.ss[0] == 1 && p.ds[0] == 1)
+  if (p.ndim == 1 && p.sa[0] == 1 && p.sb[0] == 1)
     return check_cuda(cudaMemcpyAsync(dst, src, size_t(p.total) * size_t(elem_size),
                                       cudaMemcpyDeviceToDevice, stream_of(ctx)),
                       "nv_copy_strided", "cudaMemcpyAsync (device to device)");
