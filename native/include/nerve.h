@@ -1,7 +1,7 @@
 /*
  * nerve.h - the one C header of Nerve's native core. JavaCPP parses this file and nothing else.
  *
- * Conventions (DESIGN.md section 3):
+ * Conventions (docs/ARCHITECTURE.md, "The C ABI"):
  *  - every function returns nv_status (0 = ok) and takes the context first;
  *  - on failure nv_last_error() holds a message naming the function and the offending values;
  *  - sizes and strides are explicit, in elements, row-major; gradients start with 'd';

@@ -1,4 +1,4 @@
-// The header is the op registry (STYLE.md): every function nerve.h declares must be exported by
+// The header is the public op list: every function nerve.h declares must be exported by
 // libnerve. Reads the header, finds each declared nv_* function and looks it up with dlsym.
 #include <dlfcn.h>
 

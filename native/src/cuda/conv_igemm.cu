@@ -9,9 +9,9 @@
 // that backward-data reads: tap (r, s) of output (p, q) touched input (h, w) exactly when
 // h + ph - r dh = p sh, so dy^ is dy[p, q] there and zero elsewhere (strides leave holes).
 //
-// The kernel is the SIMT SGEMM of gemm.cu (256 threads, BM x BN tiles, TM x TN per thread,
-// k-steps of 8 through two shared buffers with the next step's loads held in registers); only
-// the tile loaders differ. Each loader keeps fixed, per thread, the coordinate that does not
+// The kernel is the SIMT SGEMM's main loop (simt_mainloop.cuh: 256 threads, BM x BN tiles, TM x
+// TN per thread, k-steps of 8 through two shared buffers with the next step's loads held in
+// registers); only the tile loaders differ. Each loader keeps fixed, per thread, the coordinate that does not
 // change from one k-step to the next, decomposed once (image, output pixel, channel, tap), and
 // decomposes the other with multiply-shift division (FastDiv): two or three multiplies per
 // element instead of the GEMM's plain address. Consecutive threads walk the dimension that is
@@ -25,15 +25,16 @@
 #include "cuda/conv_igemm.h"
 
 #include "core/fast_div.h"
+#include "cuda/simt_mainloop.cuh"
 
 namespace nv {
 namespace NV_CUDA_NS {
 
 namespace {
 
-constexpr int kThreads = 256;
-constexpr int kBK = 8;
-constexpr int kPad = 4;  // shared rows are R + kPad floats, as in gemm.cu
+constexpr int kThreads = kSimtThreads;
+constexpr int kBK = kSimtBK;
+constexpr int kPad = kSimtPad;
 
 // The shape in 32-bit form with the divisions the loaders need, and the tensors.
 struct ConvIg {
@@ -307,7 +308,6 @@ struct FilterOut {  // part z of dw[g Kg + m, (c r s)] (the parts are [splits][K
 template <class LA, class LB, class Out, int BM, int BN, int TM, int TN>
 __global__ void NV_LAUNCH_BOUNDS(kThreads)
     conv_igemm_kernel(ConvIg p, int M, int Ncols, int Kd, int kspan) {
-  static_assert((BM / TM) * (BN / TN) == kThreads, "one thread per TM x TN sub-tile");
   __shared__ __align__(16) float As[2][kBK][BM + kPad];
   __shared__ __align__(16) float Bs[2][kBK][BN + kPad];
   const int tid = threadIdx.x;
@@ -320,51 +320,25 @@ __global__ void NV_LAUNCH_BOUNDS(kThreads)
   LB lb(p, g, n0);
 
   float acc[TM][TN];
-  NV_UNROLL
-  for (int i = 0; i < TM; ++i) {
-    NV_UNROLL
-    for (int j = 0; j < TN; ++j) acc[i][j] = 0.0f;
-  }
-  la.load(kbeg, kend);
-  lb.load(kbeg, kend);
-  la.store(As[0]);
-  lb.store(Bs[0]);
-  __syncthreads();
   const int ktiles = kend > kbeg ? (kend - kbeg + kBK - 1) / kBK : 0;
-  for (int kt = 0; kt < ktiles; ++kt) {
-    const int cur = kt & 1;
-    const bool more = kt + 1 < ktiles;
-    if (more) {  // the next step's gathers are in flight while we multiply
-      la.load(kbeg + (kt + 1) * kBK, kend);
-      lb.load(kbeg + (kt + 1) * kBK, kend);
-    }
-    NV_UNROLL
-    for (int k = 0; k < kBK; ++k) {
-      float a[TM], b[TN];
-      read_half<TM / 2>(&As[cur][k][ty * (TM / 2)], a);
-      read_half<TM / 2>(&As[cur][k][BM / 2 + ty * (TM / 2)], a + TM / 2);
-      read_half<TN / 2>(&Bs[cur][k][tx * (TN / 2)], b);
-      read_half<TN / 2>(&Bs[cur][k][BN / 2 + tx * (TN / 2)], b + TN / 2);
-      NV_UNROLL
-      for (int i = 0; i < TM; ++i) {
-        NV_UNROLL
-        for (int j = 0; j < TN; ++j) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
-      }
-    }
-    if (more) {
-      la.store(As[cur ^ 1]);
-      lb.store(Bs[cur ^ 1]);
-    }
-    __syncthreads();
-  }
+  simt_mainloop<BM, BN, TM, TN>(
+      acc, As, Bs, tx, ty, ktiles,
+      [&](int kt) {  // the gathers of step kt
+        la.load(kbeg + kt * kBK, kend);
+        lb.load(kbeg + kt * kBK, kend);
+      },
+      [&](int buf) {
+        la.store(As[buf]);
+        lb.store(Bs[buf]);
+      });
 
   NV_UNROLL
   for (int i = 0; i < TM; ++i) {
-    const int m = m0 + (i < TM / 2 ? ty * (TM / 2) + i : BM / 2 + ty * (TM / 2) + i - TM / 2);
+    const int m = m0 + simt_tile_pos<BM, TM>(ty, i);
     if (m >= M) continue;
     NV_UNROLL
     for (int j = 0; j < TN; ++j) {
-      const int n = n0 + (j < TN / 2 ? tx * (TN / 2) + j : BN / 2 + tx * (TN / 2) + j - TN / 2);
+      const int n = n0 + simt_tile_pos<BN, TN>(tx, j);
       if (n < Ncols) Out::store(p, g, z, m, n, acc[i][j]);
     }
   }

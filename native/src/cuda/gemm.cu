@@ -1,29 +1,24 @@
 // SGEMM on the GPU, row-major, both transposes, any leading dimension, strided batches.
 //
-// SIMT kernel (CUDA cores, full FP32): a block of 256 threads computes a BM x BN tile of C,
-// each thread a TM x TN sub-tile held in registers (128 x 128 tiles with 8 x 8 per thread for
-// large problems, 64 x 64 with 4 x 4 for small ones, so small GEMMs still spread over the
-// SMs). K advances in steps of BK = 8 through two shared-memory buffers: while the block
-// multiplies out of one, the next K-step's tiles are already loaded into registers, then
-// stored into the other buffer, so each step needs a single __syncthreads(). A tile is
-// stored k-major (As[k][m], Bs[k][n]), so the inner loop reads a thread's TM values of A and TN
-// values of B as 16-byte vectors; a thread's rows are split in two halves (rows ty*TM/2.. and
-// BM/2 + ty*TM/2..), which keeps those shared-memory reads free of bank conflicts. Global
-// loads use 16-byte vectors when the pointer, the leading dimension and the contiguous
-// extent allow it (checked at launch), scalar loads otherwise; edges load zeros.
+// SIMT kernel (CUDA cores, full FP32): the main loop of simt_mainloop.cuh (256 threads, 128 x
+// 128 tiles with 8 x 8 per thread for large problems, 64 x 64 with 4 x 4 for small ones, so
+// small GEMMs still spread over the SMs), fed by TileLoader: global loads use 16-byte vectors
+// when the pointer, the leading dimension and the contiguous extent allow it (checked at
+// launch), scalar loads otherwise; edges load zeros.
 //
 // The TF32 tensor-core path lives in gemm_tf32.cu.
 #include "cuda/cuda_kernels.cuh"
 #include "cuda/gemm_tf32.h"
+#include "cuda/simt_mainloop.cuh"
 
 namespace nv {
 namespace NV_CUDA_NS {
 
 // ---------------------------------------------------------------- kernels
 
-constexpr int kGemmThreads = 256;
-constexpr int kBK = 8;
-constexpr int kPad = 4;  // shared rows are R + kPad floats: fewer conflicts, still 16-byte aligned
+constexpr int kGemmThreads = kSimtThreads;
+constexpr int kBK = kSimtBK;
+constexpr int kPad = kSimtPad;
 
 // Loads an R x kBK tile of X, rows [r0, r0 + R) and columns [k0, k0 + kBK) of the logical
 // matrix X(r, k), zero outside [0, rlimit) x [0, klimit), into registers; store_tile writes it
@@ -88,7 +83,6 @@ struct TileLoader {
 // batches); blockIdx.x is the tile index, N tiles fastest. blockDim = kGemmThreads.
 template <int BM, int BN, int TM, int TN, bool TA, bool TB, bool VA, bool VB>
 __global__ void NV_LAUNCH_BOUNDS(kGemmThreads) gemm_kernel(GemmArgs g) {
-  static_assert((BM / TM) * (BN / TN) == kGemmThreads, "one thread per TM x TN sub-tile");
   __shared__ __align__(16) float As[2][kBK][BM + kPad];
   __shared__ __align__(16) float Bs[2][kBK][BN + kPad];
   // op(A)(m, k) is A[m * lda + k] (no transpose: contiguous along k) or A[k * lda + m].
@@ -108,54 +102,25 @@ __global__ void NV_LAUNCH_BOUNDS(kGemmThreads) gemm_kernel(GemmArgs g) {
     float* C = g.C + z * g.stride_c;
 
     float acc[TM][TN];
-    NV_UNROLL
-    for (int i = 0; i < TM; ++i) {
-      NV_UNROLL
-      for (int j = 0; j < TN; ++j) acc[i][j] = 0.0f;
-    }
-
-    la.load(A, g.lda, m0, 0, g.M, g.K);
-    lb.load(B, g.ldb, n0, 0, g.N, g.K);
-    la.store(As[0]);
-    lb.store(Bs[0]);
-    __syncthreads();
-
-    for (int64_t kt = 0; kt < ktiles; ++kt) {
-      const int cur = int(kt & 1);
-      const bool more = kt + 1 < ktiles;
-      if (more) {  // the next step's global loads are in flight while we multiply
-        la.load(A, g.lda, m0, (kt + 1) * kBK, g.M, g.K);
-        lb.load(B, g.ldb, n0, (kt + 1) * kBK, g.N, g.K);
-      }
-      NV_UNROLL
-      for (int k = 0; k < kBK; ++k) {
-        float a[TM], b[TN];
-        read_half<TM / 2>(&As[cur][k][ty * (TM / 2)], a);
-        read_half<TM / 2>(&As[cur][k][BM / 2 + ty * (TM / 2)], a + TM / 2);
-        read_half<TN / 2>(&Bs[cur][k][tx * (TN / 2)], b);
-        read_half<TN / 2>(&Bs[cur][k][BN / 2 + tx * (TN / 2)], b + TN / 2);
-        NV_UNROLL
-        for (int i = 0; i < TM; ++i) {
-          NV_UNROLL
-          for (int j = 0; j < TN; ++j) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
-        }
-      }
-      if (more) {
-        la.store(As[cur ^ 1]);
-        lb.store(Bs[cur ^ 1]);
-      }
-      __syncthreads();
-    }
+    simt_mainloop<BM, BN, TM, TN>(
+        acc, As, Bs, tx, ty, ktiles,
+        [&](int64_t kt) {
+          la.load(A, g.lda, m0, kt * kBK, g.M, g.K);
+          lb.load(B, g.ldb, n0, kt * kBK, g.N, g.K);
+        },
+        [&](int buf) {
+          la.store(As[buf]);
+          lb.store(Bs[buf]);
+        });
 
     // Epilogue: beta == 0 never reads C (NaNs there are ignored).
     NV_UNROLL
     for (int i = 0; i < TM; ++i) {
-      const int64_t m = m0 + (i < TM / 2 ? ty * (TM / 2) + i : BM / 2 + ty * (TM / 2) + i - TM / 2);
+      const int64_t m = m0 + simt_tile_pos<BM, TM>(ty, i);
       if (m >= g.M) continue;
       NV_UNROLL
       for (int j = 0; j < TN; ++j) {
-        const int64_t n =
-            n0 + (j < TN / 2 ? tx * (TN / 2) + j : BN / 2 + tx * (TN / 2) + j - TN / 2);
+        const int64_t n = n0 + simt_tile_pos<BN, TN>(tx, j);
         if (n >= g.N) continue;
         float* c = C + m * g.ldc + n;
         *c = g.beta == 0.0f ? g.alpha * acc[i][j] : g.alpha * acc[i][j] + g.beta * *c;

@@ -1,4 +1,4 @@
-// Tensor-core fragments for kernels (DESIGN.md section 4): kernel files reach inline PTX only
+// Tensor-core fragments for kernels (docs/ARCHITECTURE.md, "cuda-sim"): kernel files reach inline PTX only
 // through these wrappers, which cuda-sim replaces by its emulated twins (sim/mma.cpp).
 //
 //   nv::gpu::cvt_rna_tf32(x)            cvt.rna.tf32.f32: x rounded to TF32 (nearest, ties away

