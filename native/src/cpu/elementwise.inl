@@ -5,31 +5,32 @@
 static constexpr int64_t kGrain = 32768;
 
 // ------------------------------------------------------------------ unary forward
-// One functor per op: f(x) on a vector; a and b are the op's parameters (alpha, beta).
-struct FCopy { float a, b; V::T operator()(V::T x) const { return x; } };
-struct FNeg { float a, b; V::T operator()(V::T x) const { return V::neg(x); } };
-struct FExp { float a, b; V::T operator()(V::T x) const { return V::exp(x); } };
-struct FLog { float a, b; V::T operator()(V::T x) const { return V::log(x); } };
-struct FSqrt { float a, b; V::T operator()(V::T x) const { return V::sqrt(x); } };
-// relu(NaN) is NaN: max returns its second operand when unordered.
-struct FRelu { float a, b; V::T operator()(V::T x) const { return V::max(V::zero(), x); } };
-struct FSigmoid { float a, b; V::T operator()(V::T x) const { return v_sigmoid(x); } };
-struct FTanh { float a, b; V::T operator()(V::T x) const { return v_tanh(x); } };
-struct FAbs { float a, b; V::T operator()(V::T x) const { return V::abs(x); } };
-struct FSoftplus { float a, b; V::T operator()(V::T x) const { return v_softplus(x); } };
-struct FSquare { float a, b; V::T operator()(V::T x) const { return V::mul(x, x); } };
-struct FRecip {
-  float a, b;
-  V::T operator()(V::T x) const { return V::div(V::set1(1.0f), x); }
+// The ops themselves are shared with CUDA (core/unary_ops.inl); this is the CPU's math for them.
+struct VMath {
+  using T = V::T;
+  static T set1(float a) { return V::set1(a); }
+  static T zero() { return V::zero(); }
+  static T neg(T a) { return V::neg(a); }
+  static T add(T a, T b) { return V::add(a, b); }
+  static T sub(T a, T b) { return V::sub(a, b); }
+  static T mul(T a, T b) { return V::mul(a, b); }
+  static T div(T a, T b) { return V::div(a, b); }
+  static T fma(T a, T b, T c) { return V::fma(a, b, c); }
+  static T fnma(T a, T b, T c) { return V::fnma(a, b, c); }
+  static T max(T a, T b) { return V::max(a, b); }
+  static T abs(T a) { return V::abs(a); }
+  static T sqrt(T a) { return V::sqrt(a); }
+  static V::M gt(T a, T b) { return V::gt(a, b); }
+  static V::M lt(T a, T b) { return V::lt(a, b); }
+  static T sel(V::M m, T a, T b) { return V::sel(m, a, b); }
+  static T exp(T x) { return V::exp(x); }
+  static T log(T x) { return V::log(x); }
+  static T tanh(T x) { return v_tanh(x); }
+  static T sigmoid(T x) { return v_sigmoid(x); }
+  static T softplus(T x) { return v_softplus(x); }
 };
-struct FLeaky {
-  float a, b;
-  V::T operator()(V::T x) const { return V::sel(V::gt(x, V::zero()), x, V::mul(V::set1(a), x)); }
-};
-struct FScaleShift {
-  float a, b;
-  V::T operator()(V::T x) const { return V::fma(V::set1(a), x, V::set1(b)); }
-};
+
+#include "core/unary_ops.inl"
 
 template <class F>
 static void unary_run(nv_ctx* ctx, int64_t n, const float* x, float* y, F f) {
@@ -39,20 +40,14 @@ static void unary_run(nv_ctx* ctx, int64_t n, const float* x, float* y, F f) {
 static void unary(nv_ctx* ctx, int32_t op, int64_t n, const float* x, float* y, float a,
                   float b) {
   switch (op) {
-    case NV_UNARY_COPY: unary_run(ctx, n, x, y, FCopy{a, b}); break;
-    case NV_UNARY_NEG: unary_run(ctx, n, x, y, FNeg{a, b}); break;
-    case NV_UNARY_EXP: unary_run(ctx, n, x, y, FExp{a, b}); break;
-    case NV_UNARY_LOG: unary_run(ctx, n, x, y, FLog{a, b}); break;
-    case NV_UNARY_SQRT: unary_run(ctx, n, x, y, FSqrt{a, b}); break;
-    case NV_UNARY_RELU: unary_run(ctx, n, x, y, FRelu{a, b}); break;
-    case NV_UNARY_SIGMOID: unary_run(ctx, n, x, y, FSigmoid{a, b}); break;
-    case NV_UNARY_TANH: unary_run(ctx, n, x, y, FTanh{a, b}); break;
-    case NV_UNARY_ABS: unary_run(ctx, n, x, y, FAbs{a, b}); break;
-    case NV_UNARY_SOFTPLUS: unary_run(ctx, n, x, y, FSoftplus{a, b}); break;
-    case NV_UNARY_SQUARE: unary_run(ctx, n, x, y, FSquare{a, b}); break;
-    case NV_UNARY_RECIPROCAL: unary_run(ctx, n, x, y, FRecip{a, b}); break;
-    case NV_UNARY_LEAKY_RELU: unary_run(ctx, n, x, y, FLeaky{a, b}); break;
-    case NV_UNARY_SCALE_SHIFT: unary_run(ctx, n, x, y, FScaleShift{a, b}); break;
+#define NV_CASE(code, U)                                                         \
+  case code: {                                                                   \
+    const U<VMath> u{a, b};                                                      \
+    unary_run(ctx, n, x, y, [u](V::T v) { return u.fwd(v); });                   \
+    break;                                                                       \
+  }
+    NV_UNARY_OPS(NV_CASE)
+#undef NV_CASE
     case NV_UNARY_POW:
       // libm pow per element: exp(a log x) loses |a log x| ulps and mishandles negative bases.
       parallel_for(ctx, n, kGrain / 8, [&](int64_t lo, int64_t hi) {
@@ -64,61 +59,6 @@ static void unary(nv_ctx* ctx, int32_t op, int64_t n, const float* x, float* y, 
 }
 
 // ------------------------------------------------------------------ unary backward
-// dx = dy * f'(x), from x and/or y = f(x).
-struct GCopy { float a, b; V::T operator()(V::T, V::T, V::T dy) const { return dy; } };
-struct GNeg { float a, b; V::T operator()(V::T, V::T, V::T dy) const { return V::neg(dy); } };
-struct GExp { float a, b; V::T operator()(V::T, V::T y, V::T dy) const { return V::mul(dy, y); } };
-struct GLog { float a, b; V::T operator()(V::T x, V::T, V::T dy) const { return V::div(dy, x); } };
-struct GSqrt {
-  float a, b;
-  V::T operator()(V::T, V::T y, V::T dy) const { return V::div(V::mul(dy, V::set1(0.5f)), y); }
-};
-struct GRelu {
-  float a, b;
-  V::T operator()(V::T x, V::T, V::T dy) const { return V::sel(V::gt(x, V::zero()), dy, V::zero()); }
-};
-struct GSigmoid {
-  float a, b;
-  V::T operator()(V::T, V::T y, V::T dy) const {
-    return V::mul(dy, V::mul(y, V::sub(V::set1(1.0f), y)));
-  }
-};
-struct GTanh {
-  float a, b;
-  V::T operator()(V::T, V::T y, V::T dy) const { return V::mul(dy, V::fnma(y, y, V::set1(1.0f))); }
-};
-// d|x| = sign(x), 0 at 0 (as PyTorch).
-struct GAbs {
-  float a, b;
-  V::T operator()(V::T x, V::T, V::T dy) const {
-    V::T s = V::sel(V::gt(x, V::zero()), V::set1(1.0f), V::zero());
-    s = V::sel(V::lt(x, V::zero()), V::set1(-1.0f), s);
-    return V::mul(dy, s);
-  }
-};
-struct GSoftplus {
-  float a, b;
-  V::T operator()(V::T x, V::T, V::T dy) const { return V::mul(dy, v_sigmoid(x)); }
-};
-struct GSquare {
-  float a, b;
-  V::T operator()(V::T x, V::T, V::T dy) const { return V::mul(dy, V::add(x, x)); }
-};
-struct GRecip {
-  float a, b;
-  V::T operator()(V::T, V::T y, V::T dy) const { return V::neg(V::mul(dy, V::mul(y, y))); }
-};
-struct GLeaky {
-  float a, b;
-  V::T operator()(V::T x, V::T, V::T dy) const {
-    return V::sel(V::gt(x, V::zero()), dy, V::mul(V::set1(a), dy));
-  }
-};
-struct GScaleShift {
-  float a, b;
-  V::T operator()(V::T, V::T, V::T dy) const { return V::mul(V::set1(a), dy); }
-};
-
 template <class G>
 static void grad_run(nv_ctx* ctx, int64_t n, const float* x, const float* y, const float* dy,
                      float* dx, G g) {
@@ -135,20 +75,14 @@ static void grad_run(nv_ctx* ctx, int64_t n, const float* x, const float* y, con
 static void unary_backward(nv_ctx* ctx, int32_t op, int64_t n, const float* x, const float* y,
                            const float* dy, float* dx, float a, float b) {
   switch (op) {
-    case NV_UNARY_COPY: grad_run(ctx, n, x, y, dy, dx, GCopy{a, b}); break;
-    case NV_UNARY_NEG: grad_run(ctx, n, x, y, dy, dx, GNeg{a, b}); break;
-    case NV_UNARY_EXP: grad_run(ctx, n, x, y, dy, dx, GExp{a, b}); break;
-    case NV_UNARY_LOG: grad_run(ctx, n, x, y, dy, dx, GLog{a, b}); break;
-    case NV_UNARY_SQRT: grad_run(ctx, n, x, y, dy, dx, GSqrt{a, b}); break;
-    case NV_UNARY_RELU: grad_run(ctx, n, x, y, dy, dx, GRelu{a, b}); break;
-    case NV_UNARY_SIGMOID: grad_run(ctx, n, x, y, dy, dx, GSigmoid{a, b}); break;
-    case NV_UNARY_TANH: grad_run(ctx, n, x, y, dy, dx, GTanh{a, b}); break;
-    case NV_UNARY_ABS: grad_run(ctx, n, x, y, dy, dx, GAbs{a, b}); break;
-    case NV_UNARY_SOFTPLUS: grad_run(ctx, n, x, y, dy, dx, GSoftplus{a, b}); break;
-    case NV_UNARY_SQUARE: grad_run(ctx, n, x, y, dy, dx, GSquare{a, b}); break;
-    case NV_UNARY_RECIPROCAL: grad_run(ctx, n, x, y, dy, dx, GRecip{a, b}); break;
-    case NV_UNARY_LEAKY_RELU: grad_run(ctx, n, x, y, dy, dx, GLeaky{a, b}); break;
-    case NV_UNARY_SCALE_SHIFT: grad_run(ctx, n, x, y, dy, dx, GScaleShift{a, b}); break;
+#define NV_CASE(code, U)                                                         \
+  case code: {                                                                   \
+    const U<VMath> u{a, b};                                                      \
+    grad_run(ctx, n, x, y, dy, dx, [u](V::T xv, V::T yv, V::T dyv) { return u.bwd(xv, yv, dyv); }); \
+    break;                                                                       \
+  }
+    NV_UNARY_OPS(NV_CASE)
+#undef NV_CASE
     case NV_UNARY_POW:
       // d x^a = a x^(a-1); a == 0 gives 0 everywhere (also at x = 0, where pow(0, -1) = inf).
       parallel_for(ctx, n, kGrain / 8, [&](int64_t lo, int64_t hi) {

@@ -1,6 +1,6 @@
 // Unary ops (forward and backward) and broadcast binary / compare ops on the GPU. Each op is a
-// small functor; one grid-stride kernel per functor, 16-byte vectors where the pointers allow.
-// The formulas are the CPU's (cpu/elementwise.inl), so both backends agree to float rounding.
+// small functor (the unary ones shared with the CPU: core/unary_ops.inl); one grid-stride kernel
+// per functor, 16-byte vectors where the pointers allow.
 #include "core/strided_plan.h"
 #include "cuda/cuda_kernels.cuh"
 
@@ -9,88 +9,47 @@ namespace NV_CUDA_NS {
 
 // ---------------------------------------------------------------- kernels
 
-// Unary forward: f(x); a and b are the op's parameters (alpha, beta).
-struct FCopy { float a, b; __device__ float operator()(float x) const { return x; } };
-struct FNeg { float a, b; __device__ float operator()(float x) const { return -x; } };
-struct FExp { float a, b; __device__ float operator()(float x) const { return expf(x); } };
-struct FLog { float a, b; __device__ float operator()(float x) const { return logf(x); } };
-struct FSqrt { float a, b; __device__ float operator()(float x) const { return sqrtf(x); } };
-// relu(NaN) is NaN, as on the CPU.
-struct FRelu { float a, b; __device__ float operator()(float x) const { return x < 0.0f ? 0.0f : x; } };
-struct FSigmoid {
-  float a, b;
-  __device__ float operator()(float x) const { return 1.0f / (1.0f + expf(-x)); }
-};
-struct FTanh { float a, b; __device__ float operator()(float x) const { return tanhf(x); } };
-struct FAbs { float a, b; __device__ float operator()(float x) const { return fabsf(x); } };
-// max(x, 0) + log1p(exp(-|x|)): no overflow for large x; NaN stays NaN.
-struct FSoftplus {
-  float a, b;
-  __device__ float operator()(float x) const {
+// Unary ops: shared with the CPU (core/unary_ops.inl); this is CUDA's math for them.
+struct FMath {
+  using T = float;
+  __device__ static float set1(float a) { return a; }
+  __device__ static float zero() { return 0.0f; }
+  __device__ static float neg(float a) { return -a; }
+  __device__ static float add(float a, float b) { return a + b; }
+  __device__ static float sub(float a, float b) { return a - b; }
+  __device__ static float mul(float a, float b) { return a * b; }
+  __device__ static float div(float a, float b) { return a / b; }
+  __device__ static float fma(float a, float b, float c) { return fmaf(a, b, c); }
+  __device__ static float fnma(float a, float b, float c) { return fmaf(-a, b, c); }
+  __device__ static float max(float a, float b) { return a > b ? a : b; }  // b when unordered
+  __device__ static float abs(float a) { return fabsf(a); }
+  __device__ static float sqrt(float a) { return sqrtf(a); }
+  __device__ static bool gt(float a, float b) { return a > b; }
+  __device__ static bool lt(float a, float b) { return a < b; }
+  __device__ static float sel(bool m, float a, float b) { return m ? a : b; }
+  __device__ static float exp(float x) { return expf(x); }
+  __device__ static float log(float x) { return logf(x); }
+  __device__ static float tanh(float x) { return tanhf(x); }
+  __device__ static float sigmoid(float x) { return 1.0f / (1.0f + expf(-x)); }
+  // max(x, 0) + log1p(exp(-|x|)): no overflow for large x; NaN stays NaN.
+  __device__ static float softplus(float x) {
     if (x != x) return x;
     return (x > 0.0f ? x : 0.0f) + log1pf(expf(-fabsf(x)));
   }
 };
-struct FSquare { float a, b; __device__ float operator()(float x) const { return x * x; } };
-struct FRecip { float a, b; __device__ float operator()(float x) const { return 1.0f / x; } };
-struct FPow { float a, b; __device__ float operator()(float x) const { return powf(x, a); } };
-struct FLeaky {
-  float a, b;
-  __device__ float operator()(float x) const { return x > 0.0f ? x : a * x; }
-};
-struct FScaleShift {
-  float a, b;
-  __device__ float operator()(float x) const { return fmaf(a, x, b); }
-};
 
-// Unary backward: dx = dy * f'(x), from x and/or y = f(x).
-struct GCopy { float a, b; __device__ float operator()(float, float, float dy) const { return dy; } };
-struct GNeg { float a, b; __device__ float operator()(float, float, float dy) const { return -dy; } };
-struct GExp { float a, b; __device__ float operator()(float, float y, float dy) const { return dy * y; } };
-struct GLog { float a, b; __device__ float operator()(float x, float, float dy) const { return dy / x; } };
-struct GSqrt {
+#include "core/unary_ops.inl"
+
+// x^a per element (powf); d x^a = a x^(a-1), and a == 0 gives 0 everywhere (also at x = 0).
+struct UPow {
   float a, b;
-  __device__ float operator()(float, float y, float dy) const { return dy * 0.5f / y; }
-};
-struct GRelu {
-  float a, b;
-  __device__ float operator()(float x, float, float dy) const { return x > 0.0f ? dy : 0.0f; }
-};
-struct GSigmoid {
-  float a, b;
-  __device__ float operator()(float, float y, float dy) const { return dy * (y * (1.0f - y)); }
-};
-struct GTanh {
-  float a, b;
-  __device__ float operator()(float, float y, float dy) const { return dy * fmaf(-y, y, 1.0f); }
-};
-// d|x| = sign(x), 0 at 0 (as PyTorch).
-struct GAbs {
-  float a, b;
-  __device__ float operator()(float x, float, float dy) const {
-    return dy * (x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : 0.0f));
-  }
-};
-struct GSoftplus {
-  float a, b;
-  __device__ float operator()(float x, float, float dy) const { return dy * (1.0f / (1.0f + expf(-x))); }
-};
-struct GSquare { float a, b; __device__ float operator()(float x, float, float dy) const { return dy * (x + x); } };
-struct GRecip { float a, b; __device__ float operator()(float, float y, float dy) const { return -(dy * (y * y)); } };
-// d x^a = a x^(a-1); a == 0 gives 0 everywhere (also at x = 0).
-struct GPow {
-  float a, b;
-  __device__ float operator()(float x, float, float dy) const {
+  __device__ float fwd(float x) const { return powf(x, a); }
+  __device__ float bwd(float x, float, float dy) const {
     return a == 0.0f ? 0.0f * dy : dy * a * powf(x, a - 1.0f);
   }
 };
-struct GLeaky {
-  float a, b;
-  __device__ float operator()(float x, float, float dy) const { return x > 0.0f ? dy : a * dy; }
-};
-struct GScaleShift { float a, b; __device__ float operator()(float, float, float dy) const { return a * dy; } };
 
-// y[i] = f(x[i]) for i < n; vec: x and y are 16-byte aligned, so whole float4s are used.
+// y[i] = f.fwd(x[i]) for i < n; vec: x and y are 16-byte aligned, so whole float4s are used.
 // y may alias x (each element is read, then written, by the same thread).
 template <class F>
 __global__ void unary_kernel(int64_t n, const float* x, float* y, F f, bool vec) {
@@ -101,18 +60,18 @@ __global__ void unary_kernel(int64_t n, const float* x, float* y, F f, bool vec)
     const int64_t nv = n / 4;
     for (int64_t i = start; i < nv; i += stride) {
       f4 v = reinterpret_cast<const f4*>(x)[i];
-      v.x = f(v.x);
-      v.y = f(v.y);
-      v.z = f(v.z);
-      v.w = f(v.w);
+      v.x = f.fwd(v.x);
+      v.y = f.fwd(v.y);
+      v.z = f.fwd(v.z);
+      v.w = f.fwd(v.w);
       reinterpret_cast<f4*>(y)[i] = v;
     }
     done = nv * 4;
   }
-  for (int64_t i = done + start; i < n; i += stride) y[i] = f(x[i]);
+  for (int64_t i = done + start; i < n; i += stride) y[i] = f.fwd(x[i]);
 }
 
-// dx[i] = g(x[i], y[i], dy[i]); dx may alias dy.
+// dx[i] = g.bwd(x[i], y[i], dy[i]); dx may alias dy.
 template <class G>
 __global__ void unary_backward_kernel(int64_t n, const float* x, const float* y,
                                       const float* dy, float* dx, G g, bool vec) {
@@ -125,15 +84,15 @@ __global__ void unary_backward_kernel(int64_t n, const float* x, const float* y,
       f4 xv = reinterpret_cast<const f4*>(x)[i];
       f4 yv = reinterpret_cast<const f4*>(y)[i];
       f4 d = reinterpret_cast<const f4*>(dy)[i];
-      d.x = g(xv.x, yv.x, d.x);
-      d.y = g(xv.y, yv.y, d.y);
-      d.z = g(xv.z, yv.z, d.z);
-      d.w = g(xv.w, yv.w, d.w);
+      d.x = g.bwd(xv.x, yv.x, d.x);
+      d.y = g.bwd(xv.y, yv.y, d.y);
+      d.z = g.bwd(xv.z, yv.z, d.z);
+      d.w = g.bwd(xv.w, yv.w, d.w);
       reinterpret_cast<f4*>(dx)[i] = d;
     }
     done = nv * 4;
   }
-  for (int64_t i = done + start; i < n; i += stride) dx[i] = g(x[i], y[i], dy[i]);
+  for (int64_t i = done + start; i < n; i += stride) dx[i] = g.bwd(x[i], y[i], dy[i]);
 }
 
 // Binary and compare ops; maximum/minimum propagate NaN, as torch.maximum does.
@@ -230,21 +189,11 @@ NV_KERNEL_DEF(unary_f32) {
   nv_status s = activate(ctx, "nv_unary_f32");
   if (s != NV_OK) return s;
   switch (op) {
-    case NV_UNARY_COPY: return launch_unary(ctx, n, x, y, FCopy{alpha, beta});
-    case NV_UNARY_NEG: return launch_unary(ctx, n, x, y, FNeg{alpha, beta});
-    case NV_UNARY_EXP: return launch_unary(ctx, n, x, y, FExp{alpha, beta});
-    case NV_UNARY_LOG: return launch_unary(ctx, n, x, y, FLog{alpha, beta});
-    case NV_UNARY_SQRT: return launch_unary(ctx, n, x, y, FSqrt{alpha, beta});
-    case NV_UNARY_RELU: return launch_unary(ctx, n, x, y, FRelu{alpha, beta});
-    case NV_UNARY_SIGMOID: return launch_unary(ctx, n, x, y, FSigmoid{alpha, beta});
-    case NV_UNARY_TANH: return launch_unary(ctx, n, x, y, FTanh{alpha, beta});
-    case NV_UNARY_ABS: return launch_unary(ctx, n, x, y, FAbs{alpha, beta});
-    case NV_UNARY_SOFTPLUS: return launch_unary(ctx, n, x, y, FSoftplus{alpha, beta});
-    case NV_UNARY_SQUARE: return launch_unary(ctx, n, x, y, FSquare{alpha, beta});
-    case NV_UNARY_RECIPROCAL: return launch_unary(ctx, n, x, y, FRecip{alpha, beta});
-    case NV_UNARY_POW: return launch_unary(ctx, n, x, y, FPow{alpha, beta});
-    case NV_UNARY_LEAKY_RELU: return launch_unary(ctx, n, x, y, FLeaky{alpha, beta});
-    case NV_UNARY_SCALE_SHIFT: return launch_unary(ctx, n, x, y, FScaleShift{alpha, beta});
+#define NV_CASE(code, U) \
+  case code: return launch_unary(ctx, n, x, y, U<FMath>{alpha, beta});
+    NV_UNARY_OPS(NV_CASE)
+#undef NV_CASE
+    case NV_UNARY_POW: return launch_unary(ctx, n, x, y, UPow{alpha, beta});
     default: return fail(NV_ERR_INVALID_ARGUMENT, "nv_unary_f32: op=%d has no GPU kernel", op);
   }
 }
@@ -255,22 +204,11 @@ NV_KERNEL_DEF(unary_backward_f32) {
   nv_status s = activate(ctx, "nv_unary_backward_f32");
   if (s != NV_OK) return s;
   switch (op) {
-    case NV_UNARY_COPY: return launch_unary_backward(ctx, n, x, y, dy, dx, GCopy{alpha, beta});
-    case NV_UNARY_NEG: return launch_unary_backward(ctx, n, x, y, dy, dx, GNeg{alpha, beta});
-    case NV_UNARY_EXP: return launch_unary_backward(ctx, n, x, y, dy, dx, GExp{alpha, beta});
-    case NV_UNARY_LOG: return launch_unary_backward(ctx, n, x, y, dy, dx, GLog{alpha, beta});
-    case NV_UNARY_SQRT: return launch_unary_backward(ctx, n, x, y, dy, dx, GSqrt{alpha, beta});
-    case NV_UNARY_RELU: return launch_unary_backward(ctx, n, x, y, dy, dx, GRelu{alpha, beta});
-    case NV_UNARY_SIGMOID: return launch_unary_backward(ctx, n, x, y, dy, dx, GSigmoid{alpha, beta});
-    case NV_UNARY_TANH: return launch_unary_backward(ctx, n, x, y, dy, dx, GTanh{alpha, beta});
-    case NV_UNARY_ABS: return launch_unary_backward(ctx, n, x, y, dy, dx, GAbs{alpha, beta});
-    case NV_UNARY_SOFTPLUS: return launch_unary_backward(ctx, n, x, y, dy, dx, GSoftplus{alpha, beta});
-    case NV_UNARY_SQUARE: return launch_unary_backward(ctx, n, x, y, dy, dx, GSquare{alpha, beta});
-    case NV_UNARY_RECIPROCAL: return launch_unary_backward(ctx, n, x, y, dy, dx, GRecip{alpha, beta});
-    case NV_UNARY_POW: return launch_unary_backward(ctx, n, x, y, dy, dx, GPow{alpha, beta});
-    case NV_UNARY_LEAKY_RELU: return launch_unary_backward(ctx, n, x, y, dy, dx, GLeaky{alpha, beta});
-    case NV_UNARY_SCALE_SHIFT:
-      return launch_unary_backward(ctx, n, x, y, dy, dx, GScaleShift{alpha, beta});
+#define NV_CASE(code, U) \
+  case code: return launch_unary_backward(ctx, n, x, y, dy, dx, U<FMath>{alpha, beta});
+    NV_UNARY_OPS(NV_CASE)
+#undef NV_CASE
+    case NV_UNARY_POW: return launch_unary_backward(ctx, n, x, y, dy, dx, UPow{alpha, beta});
     default:
       return fail(NV_ERR_INVALID_ARGUMENT, "nv_unary_backward_f32: op=%d has no GPU kernel", op);
   }
