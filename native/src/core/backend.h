@@ -26,7 +26,7 @@ struct Backend {
   nv_status (*init)(nv_ctx* ctx, int32_t device);
   void (*shutdown)(nv_ctx* ctx);
   nv_status (*alloc)(nv_ctx* ctx, int64_t bytes, void** out);
-  nv_status (*free)(nv_ctx* ctx, void* ptr);
+  nv_status (*free_block)(nv_ctx* ctx, void* ptr);
   // stats[0..3] as nv_memory_stats.
   nv_status (*memory_stats)(nv_ctx* ctx, int64_t* stats);
   nv_status (*release_cached)(nv_ctx* ctx);
@@ -34,7 +34,7 @@ struct Backend {
   nv_status (*copy_to_host)(nv_ctx* ctx, void* host_dst, const void* src, int64_t bytes);
   nv_status (*synchronize)(nv_ctx* ctx);
   // The context's stream as an opaque handle (cudaStream_t; NULL on the CPU), for interop.
-  void* (*stream)(nv_ctx* ctx);
+  void* (*stream_handle)(nv_ctx* ctx);
 
   // ---- kernels: one pointer per entry of core/kernels.h
 #define NV_BACKEND_FIELD_(name) nv_status(*name) NV_KERNEL_##name;
@@ -54,7 +54,12 @@ const char* missing_entry(const Backend& b);
 
 }  // namespace nv
 
-// The table fill every backend uses: t.name = name for each kernel of the list, where t is the
-// Backend being filled and the backend's own definitions are in scope.
-#define NV_FILL_KERNELS_ONE_(name) t.name = name;
-#define NV_FILL_KERNELS NV_KERNELS(NV_FILL_KERNELS_ONE_)
+// The entries above the kernels, by name.
+#define NV_BACKEND_SERVICES(X)                                                                 \
+  X(device_count) X(device_info) X(init) X(shutdown) X(alloc) X(free_block) X(memory_stats)    \
+  X(release_cached) X(copy_to_device) X(copy_to_host) X(synchronize) X(stream_handle)
+
+// The table fill every backend uses: t.entry = entry for every service and kernel, where t is
+// the Backend being filled and the backend's functions of those names are in scope.
+#define NV_FILL_BACKEND_ONE_(entry) t.entry = entry;
+#define NV_FILL_BACKEND NV_BACKEND_SERVICES(NV_FILL_BACKEND_ONE_) NV_KERNELS(NV_FILL_BACKEND_ONE_)

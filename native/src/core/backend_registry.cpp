@@ -14,20 +14,9 @@ const Backend* cudasim_backend() { return nullptr; }
 #endif
 
 const char* missing_entry(const Backend& b) {
-  if (b.device_count == nullptr) return "device_count";
-  if (b.device_info == nullptr) return "device_info";
-  if (b.init == nullptr) return "init";
-  if (b.shutdown == nullptr) return "shutdown";
-  if (b.alloc == nullptr) return "alloc";
-  if (b.free == nullptr) return "free";
-  if (b.memory_stats == nullptr) return "memory_stats";
-  if (b.release_cached == nullptr) return "release_cached";
-  if (b.copy_to_device == nullptr) return "copy_to_device";
-  if (b.copy_to_host == nullptr) return "copy_to_host";
-  if (b.synchronize == nullptr) return "synchronize";
-  if (b.stream == nullptr) return "stream";
 #define NV_MISSING_ONE_(name) \
   if (b.name == nullptr) return #name;
+  NV_BACKEND_SERVICES(NV_MISSING_ONE_)
   NV_KERNELS(NV_MISSING_ONE_)
 #undef NV_MISSING_ONE_
   return nullptr;

@@ -155,7 +155,7 @@ nv_status nv_ctx_set_tf32(nv_ctx* ctx, int32_t enabled) {
 nv_status nv_ctx_stream(nv_ctx* ctx, void** stream) {
   NV_CHECK_CTX(ctx, "nv_ctx_stream");
   NV_CHECK(stream != nullptr, "nv_ctx_stream: stream is NULL");
-  *stream = ctx->backend->stream(ctx);
+  *stream = ctx->backend->stream_handle(ctx);
   return NV_OK;
 }
 
@@ -176,7 +176,7 @@ nv_status nv_alloc(nv_ctx* ctx, int64_t bytes, void** out) {
 nv_status nv_free(nv_ctx* ctx, void* ptr) {
   NV_CHECK_CTX(ctx, "nv_free");
   if (ptr == nullptr) return NV_OK;
-  return ctx->backend->free(ctx, ptr);
+  return ctx->backend->free_block(ctx, ptr);
 }
 
 nv_status nv_memory_stats(nv_ctx* ctx, int64_t* stats) {

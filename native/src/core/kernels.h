@@ -9,7 +9,7 @@
 //  - the fields of the backend table (core/backend.h), one function pointer per kernel;
 //  - each backend's declarations (NV_DECLARE_KERNELS inside namespace nv::cpu, nv::cuda,
 //    nv::cudasim);
-//  - each backend's table fill (NV_KERNELS(X) with X(name) -> t.name = name);
+//  - each backend's table fill (NV_FILL_BACKEND in core/backend.h);
 //  - the test that no table entry is empty (tests/test_backend_tables.cpp).
 // A backend defines a kernel with NV_KERNEL_DEF(name) { ... }: the parameters below, by name.
 //

@@ -68,32 +68,25 @@ nv_status release_cached(nv_ctx* ctx) {
   return NV_OK;
 }
 
-nv_status copy(nv_ctx*, void* dst, const void* src, int64_t bytes) {
+nv_status copy_to_device(nv_ctx*, void* dst, const void* src, int64_t bytes) {
+  std::memcpy(dst, src, size_t(bytes));
+  return NV_OK;
+}
+
+nv_status copy_to_host(nv_ctx*, void* dst, const void* src, int64_t bytes) {
   std::memcpy(dst, src, size_t(bytes));
   return NV_OK;
 }
 
 nv_status synchronize(nv_ctx*) { return NV_OK; }  // CPU kernels finish before they return
 
-void* stream(nv_ctx*) { return nullptr; }
+void* stream_handle(nv_ctx*) { return nullptr; }
 
 Backend make_table() {
   Backend t;
   std::memset(&t, 0, sizeof t);
   t.name = "cpu";
-  t.device_count = device_count;
-  t.device_info = device_info;
-  t.init = init;
-  t.shutdown = shutdown;
-  t.alloc = alloc;
-  t.free = free_block;
-  t.memory_stats = memory_stats;
-  t.release_cached = release_cached;
-  t.copy_to_device = copy;
-  t.copy_to_host = copy;
-  t.synchronize = synchronize;
-  t.stream = stream;
-  NV_FILL_KERNELS
+  NV_FILL_BACKEND
   return t;
 }
 

@@ -306,19 +306,7 @@ Backend make_table() {
   Backend t;
   std::memset(&t, 0, sizeof t);
   t.name = kName;
-  t.device_count = device_count;
-  t.device_info = device_info;
-  t.init = init;
-  t.shutdown = shutdown;
-  t.alloc = alloc;
-  t.free = free_block;
-  t.memory_stats = memory_stats;
-  t.release_cached = release_cached;
-  t.copy_to_device = copy_to_device;
-  t.copy_to_host = copy_to_host;
-  t.synchronize = synchronize;
-  t.stream = stream_handle;
-  NV_FILL_KERNELS
+  NV_FILL_BACKEND
   return t;
 }
 

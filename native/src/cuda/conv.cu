@@ -391,11 +391,8 @@ NV_KERNEL_DEF(conv2d_backward_filter_f32) {
 
 NV_KERNEL_DEF(max_pool2d_forward_f32) {
   const int64_t n = s.N * s.C * s.P * s.Q;
-  if (n == 0) return NV_OK;
-  nv_status st = activate(ctx, "nv_max_pool2d_forward_f32");
-  if (st != NV_OK) return st;
-  return gpu::launch("nv_max_pool2d_forward_f32", max_pool_forward_kernel, dim3(grid_for(ctx, n, kThreads)),
-                     dim3(kThreads), 0, stream_of(ctx), s, x, y, argmax);
+  return launch_1d(ctx, "nv_max_pool2d_forward_f32", n, kThreads, max_pool_forward_kernel,
+                   s, x, y, argmax);
 }
 
 NV_KERNEL_DEF(max_pool2d_backward_f32) {
@@ -412,20 +409,13 @@ NV_KERNEL_DEF(max_pool2d_backward_f32) {
 
 NV_KERNEL_DEF(avg_pool2d_forward_f32) {
   const int64_t n = s.N * s.C * s.P * s.Q;
-  if (n == 0) return NV_OK;
-  nv_status st = activate(ctx, "nv_avg_pool2d_forward_f32");
-  if (st != NV_OK) return st;
-  return gpu::launch("nv_avg_pool2d_forward_f32", avg_pool_forward_kernel, dim3(grid_for(ctx, n, kThreads)),
-                     dim3(kThreads), 0, stream_of(ctx), s, x, y);
+  return launch_1d(ctx, "nv_avg_pool2d_forward_f32", n, kThreads, avg_pool_forward_kernel, s, x, y);
 }
 
 NV_KERNEL_DEF(avg_pool2d_backward_f32) {
   const int64_t n = s.N * s.C * s.H * s.W;
-  if (n == 0) return NV_OK;
-  nv_status st = activate(ctx, "nv_avg_pool2d_backward_f32");
-  if (st != NV_OK) return st;
-  return gpu::launch("nv_avg_pool2d_backward_f32", avg_pool_backward_kernel, dim3(grid_for(ctx, n, kThreads)),
-                     dim3(kThreads), 0, stream_of(ctx), s, dy, dx);
+  return launch_1d(ctx, "nv_avg_pool2d_backward_f32", n, kThreads, avg_pool_backward_kernel,
+                   s, dy, dx);
 }
 
 NV_KERNEL_DEF(batch_norm_forward_f32) {
@@ -455,11 +445,8 @@ NV_KERNEL_DEF(dropout_forward_f32) {
 }
 
 NV_KERNEL_DEF(dropout_backward_f32) {
-  if (n == 0) return NV_OK;
-  nv_status st = activate(ctx, "nv_dropout_backward_f32");
-  if (st != NV_OK) return st;
-  return gpu::launch("nv_dropout_backward_f32", dropout_backward_kernel, dim3(grid_for(ctx, n, kThreads)),
-                     dim3(kThreads), 0, stream_of(ctx), n, dy, mask, dx);
+  return launch_1d(ctx, "nv_dropout_backward_f32", n, kThreads, dropout_backward_kernel,
+                   n, dy, mask, dx);
 }
 
 }  // namespace NV_CUDA_NS

@@ -74,6 +74,19 @@ nv_status scratch(nv_ctx* ctx, int64_t bytes, void** out, const char* op);
 // Blocks for a 1-D grid-stride loop over n elements: enough to fill the device, no more.
 unsigned grid_for(nv_ctx* ctx, int64_t n, int threads);
 
+// The launch of a 1-D grid-stride kernel over n work items, `threads` per block, as most
+// launchers do it: nothing when n == 0, else the context's device made current and kernel
+// queued on the context's stream with args. fn names the nv_* function in errors.
+template <typename... Params, typename... Args>
+nv_status launch_1d(nv_ctx* ctx, const char* fn, int64_t n, int threads,
+                    void (*kernel)(Params...), Args... args) {
+  if (n == 0) return NV_OK;
+  nv_status s = activate(ctx, fn);
+  if (s != NV_OK) return s;
+  return gpu::launch(fn, kernel, dim3(grid_for(ctx, n, threads)), dim3(threads), 0,
+                     stream_of(ctx), args...);
+}
+
 // ---------------------------------------------------------------- device helpers
 
 // 16-byte vector for aligned loads and stores.

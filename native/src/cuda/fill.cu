@@ -108,56 +108,34 @@ NV_KERNEL_DEF(copy_strided) {
 
 NV_KERNEL_DEF(fill_f32) {
   // y is (n)
-  if (n == 0) return NV_OK;
-  nv_status s = activate(ctx, "nv_fill_f32");
-  if (s != NV_OK) return s;
-  return gpu::launch("nv_fill_f32", fill_kernel<float>, dim3(grid_for(ctx, n, kThreads)),
-                     dim3(kThreads), 0, stream_of(ctx), n, value, y);
+  return launch_1d(ctx, "nv_fill_f32", n, kThreads, fill_kernel<float>, n, value, y);
 }
 
 NV_KERNEL_DEF(fill_i32) {
   // y is (n)
-  if (n == 0) return NV_OK;
-  nv_status s = activate(ctx, "nv_fill_i32");
-  if (s != NV_OK) return s;
-  return gpu::launch("nv_fill_i32", fill_kernel<int32_t>, dim3(grid_for(ctx, n, kThreads)),
-                     dim3(kThreads), 0, stream_of(ctx), n, value, y);
+  return launch_1d(ctx, "nv_fill_i32", n, kThreads, fill_kernel<int32_t>, n, value, y);
 }
 
 NV_KERNEL_DEF(cast_i32_f32) {
   // x, y are (n)
-  if (n == 0) return NV_OK;
-  nv_status s = activate(ctx, "nv_cast_i32_f32");
-  if (s != NV_OK) return s;
-  return gpu::launch("nv_cast_i32_f32", cast_i32_f32_kernel, dim3(grid_for(ctx, n, kThreads)),
-                     dim3(kThreads), 0, stream_of(ctx), n, x, y);
+  return launch_1d(ctx, "nv_cast_i32_f32", n, kThreads, cast_i32_f32_kernel, n, x, y);
 }
 
 NV_KERNEL_DEF(cast_f32_i32) {
   // x, y are (n)
-  if (n == 0) return NV_OK;
-  nv_status s = activate(ctx, "nv_cast_f32_i32");
-  if (s != NV_OK) return s;
-  return gpu::launch("nv_cast_f32_i32", cast_f32_i32_kernel, dim3(grid_for(ctx, n, kThreads)),
-                     dim3(kThreads), 0, stream_of(ctx), n, x, y);
+  return launch_1d(ctx, "nv_cast_f32_i32", n, kThreads, cast_f32_i32_kernel, n, x, y);
 }
 
 NV_KERNEL_DEF(rand_uniform_f32) {
   // y is (n)
-  if (n == 0) return NV_OK;
-  nv_status s = activate(ctx, "nv_rand_uniform_f32");
-  if (s != NV_OK) return s;
-  return gpu::launch("nv_rand_uniform_f32", rand_uniform_kernel, dim3(grid_for(ctx, n, kThreads)),
-                     dim3(kThreads), 0, stream_of(ctx), n, seed, offset, lo, hi, hi - lo, y);
+  return launch_1d(ctx, "nv_rand_uniform_f32", n, kThreads, rand_uniform_kernel,
+                   n, seed, offset, lo, hi, hi - lo, y);
 }
 
 NV_KERNEL_DEF(rand_normal_f32) {
   // y is (n)
-  if (n == 0) return NV_OK;
-  nv_status s = activate(ctx, "nv_rand_normal_f32");
-  if (s != NV_OK) return s;
-  return gpu::launch("nv_rand_normal_f32", rand_normal_kernel, dim3(grid_for(ctx, n, kThreads)),
-                     dim3(kThreads), 0, stream_of(ctx), n, seed, offset, mean, stddev, y);
+  return launch_1d(ctx, "nv_rand_normal_f32", n, kThreads, rand_normal_kernel,
+                   n, seed, offset, mean, stddev, y);
 }
 
 }  // namespace NV_CUDA_NS

@@ -112,40 +112,26 @@ __global__ void gru_backward_kernel(int64_t B, int64_t H, const float* saved,
 NV_KERNEL_DEF(lstm_cell_forward_f32) {
   // gx, gh, saved are (B, 4H); c_prev, h, c are (B, H)
   const char* fn = "nv_lstm_cell_forward_f32";
-  if (B * H == 0) return NV_OK;
-  nv_status s = activate(ctx, fn);
-  if (s != NV_OK) return s;
-  return gpu::launch(fn, lstm_forward_kernel, dim3(grid_for(ctx, B * H, kThreads)), dim3(kThreads),
-                     0, stream_of(ctx), B, H, gx, gh, c_prev, h, c, saved);
+  return launch_1d(ctx, fn, B * H, kThreads, lstm_forward_kernel,
+                   B, H, gx, gh, c_prev, h, c, saved);
 }
 
 NV_KERNEL_DEF(lstm_cell_backward_f32) {
   const char* fn = "nv_lstm_cell_backward_f32";
-  if (B * H == 0) return NV_OK;
-  nv_status s = activate(ctx, fn);
-  if (s != NV_OK) return s;
-  return gpu::launch(fn, lstm_backward_kernel, dim3(grid_for(ctx, B * H, kThreads)),
-                     dim3(kThreads), 0, stream_of(ctx), B, H, saved, c_prev, c, dh, dc, dgates,
-                     dc_prev);
+  return launch_1d(ctx, fn, B * H, kThreads, lstm_backward_kernel,
+                   B, H, saved, c_prev, c, dh, dc, dgates, dc_prev);
 }
 
 NV_KERNEL_DEF(gru_cell_forward_f32) {
   // gi, gh are (B, 3H); saved (B, 4H); h_prev, h (B, H)
   const char* fn = "nv_gru_cell_forward_f32";
-  if (B * H == 0) return NV_OK;
-  nv_status s = activate(ctx, fn);
-  if (s != NV_OK) return s;
-  return gpu::launch(fn, gru_forward_kernel, dim3(grid_for(ctx, B * H, kThreads)), dim3(kThreads),
-                     0, stream_of(ctx), B, H, gi, gh, h_prev, h, saved);
+  return launch_1d(ctx, fn, B * H, kThreads, gru_forward_kernel, B, H, gi, gh, h_prev, h, saved);
 }
 
 NV_KERNEL_DEF(gru_cell_backward_f32) {
   const char* fn = "nv_gru_cell_backward_f32";
-  if (B * H == 0) return NV_OK;
-  nv_status s = activate(ctx, fn);
-  if (s != NV_OK) return s;
-  return gpu::launch(fn, gru_backward_kernel, dim3(grid_for(ctx, B * H, kThreads)), dim3(kThreads),
-                     0, stream_of(ctx), B, H, saved, h_prev, dh, dgi, dgh, dh_prev);
+  return launch_1d(ctx, fn, B * H, kThreads, gru_backward_kernel,
+                   B, H, saved, h_prev, dh, dgi, dgh, dh_prev);
 }
 
 }  // namespace NV_CUDA_NS
