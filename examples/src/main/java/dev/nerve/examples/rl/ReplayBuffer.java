@@ -1,4 +1,4 @@
-package dev.nerve.rl;
+package dev.nerve.examples.rl;
 
 import java.util.SplittableRandom;
 

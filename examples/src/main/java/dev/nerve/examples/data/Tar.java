@@ -1,5 +1,6 @@
-package dev.nerve.data;
+package dev.nerve.examples.data;
 
+import dev.nerve.data.DataFormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.nerve.rl;
+package dev.nerve.examples.rl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

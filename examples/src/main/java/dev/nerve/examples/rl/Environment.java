@@ -1,4 +1,4 @@
-package dev.nerve.rl;
+package dev.nerve.examples.rl;
 
 /**
  * A reinforcement-learning environment with a vector observation and a few discrete actions,
