@@ -1,4 +1,4 @@
-package dev.nerve.ops;
+package dev.nerve.internal.ops;
 
 import dev.nerve.NerveException;
 import dev.nerve.bindings.Nerve;
@@ -7,7 +7,7 @@ import org.bytedeco.javacpp.Loader;
 
 /**
  * Loads the native core and turns its status codes into Java exceptions. Internal: only
- * {@code dev.nerve.ops} calls the bindings.
+ * {@code dev.nerve.internal.ops} calls the bindings.
  */
 public final class Native {
   private static final Throwable LOAD_FAILURE;
@@ -65,23 +65,23 @@ public final class Native {
     return string(Nerve.nv_version());
   }
 
-  public static boolean backendAvailable(int backend) {
+  public static boolean backendAvailable(Backend backend) {
     ensureLoaded();
-    return Nerve.nv_backend_available(backend) != 0;
+    return Nerve.nv_backend_available(backend.code) != 0;
   }
 
   /** One line per device of a backend: "NAME (sm_MAJ.MIN, X.Y GiB)". Empty when none. */
-  public static java.util.List<String> devices(int backend) {
+  public static java.util.List<String> devices(Backend backend) {
     ensureLoaded();
     int[] count = new int[1];
-    check(Nerve.nv_device_count(backend, count), "nv_device_count");
+    check(Nerve.nv_device_count(backend.code, count), "nv_device_count");
     java.util.List<String> out = new java.util.ArrayList<>();
     for (int i = 0; i < count[0]; i++) {
       byte[] name = new byte[256];
       int[] major = new int[1];
       int[] minor = new int[1];
       long[] bytes = new long[1];
-      check(Nerve.nv_device_info(backend, i, name, name.length, major, minor, bytes), "nv_device_info");
+      check(Nerve.nv_device_info(backend.code, i, name, name.length, major, minor, bytes), "nv_device_info");
       int len = 0;
       while (len < name.length && name[len] != 0) len++;
       out.add(String.format("%s (sm_%d%d, %.1f GiB)", new String(name, 0, len, java.nio.charset.StandardCharsets.UTF_8),

@@ -1,6 +1,12 @@
-package dev.nerve;
+package dev.nerve.internal;
 
-import dev.nerve.ops.Memory;
+import static dev.nerve.internal.Checks.check;
+import static dev.nerve.internal.Checks.checkState;
+import static dev.nerve.internal.Checks.shape;
+
+import dev.nerve.DType;
+import dev.nerve.Grad;
+import dev.nerve.Tensor;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -12,26 +18,8 @@ import java.util.Map;
  * gradient to the inputs' gradients. {@link #backward} sorts the graph topologically and walks it
  * in reverse, summing gradients; leaves accumulate into {@link Tensor#grad()}.
  */
-final class Autograd {
+public final class Autograd {
   private Autograd() {}
-
-  /** The output gradient to the input gradients (null where an input needs none). */
-  @FunctionalInterface
-  interface Backward {
-    Tensor[] apply(Tensor gradOutput);
-  }
-
-  static final class Node {
-    final String name;
-    final Tensor[] inputs;
-    final Backward backward;
-
-    Node(String name, Tensor[] inputs, Backward backward) {
-      this.name = name;
-      this.inputs = inputs;
-      this.backward = backward;
-    }
-  }
 
   /** True when an op on these inputs must record a node. */
   static boolean needsGrad(Tensor... inputs) {
@@ -41,11 +29,8 @@ final class Autograd {
   }
 
   /** Records the node on out (when any input requires grad) and returns out. */
-  static Tensor record(Tensor out, String name, Backward backward, Tensor... inputs) {
-    if (needsGrad(inputs)) {
-      out.gradFn = new Node(name, inputs, backward);
-      out.requiresGradInternal();
-    }
+  static Tensor record(Tensor out, String name, Node.Backward backward, Tensor... inputs) {
+    if (needsGrad(inputs)) Tensors.setGradFn(out, new Node(name, inputs, backward));
     return out;
   }
 
@@ -54,28 +39,30 @@ final class Autograd {
    * of a recorded graph (then backward still needs them, and the caller's scope frees them).
    */
   static Tensor dropTemporaries(Tensor result, Tensor... temporaries) {
-    if (result.gradFn == null) {
+    if (Tensors.gradFn(result) == null) {
       for (Tensor t : temporaries) if (t != null && t != result) t.close();
     }
     return result;
   }
 
-  static void backward(Tensor root, Tensor seed) {
-    root.checkOpen("backward");
-    if (!root.requiresGrad()) {
-      throw new IllegalStateException("backward: tensor " + Shapes.str(root.shape())
-          + " does not require grad (no input of the ops that made it requires grad, or Grad.off() was open)");
-    }
+  /** The checks of {@code Tensor.requiresGrad(value)}: only f32 tensors, and only leaves can stop. */
+  public static void checkRequiresGrad(Tensor t, boolean value) {
+    check(!value || t.dtype() == DType.F32, "requiresGrad: only f32 tensors have gradients, this one is %s", t.dtype());
+    check(value || Tensors.gradFn(t) == null, "requiresGrad(false): the tensor is the result of an op; use detach()");
+  }
+
+  /** Back-propagates from root with the gradient seed (null: root is a scalar, seed 1). */
+  public static void backward(Tensor root, Tensor seed) {
+    Tensors.checkOpen(root, "backward");
+    checkState(root.requiresGrad(), "backward: tensor %s does not require grad (no input of the ops that made it"
+        + " requires grad, or Grad.off() was open)", shape(root));
     Tensor rootGrad;
     if (seed == null) {
-      if (root.numel() != 1) {
-        throw new IllegalArgumentException("backward: tensor " + Shapes.str(root.shape())
-            + " is not a scalar; pass the gradient of the output");
-      }
+      check(root.numel() == 1, "backward: tensor %s is not a scalar; pass the gradient of the output", shape(root));
       rootGrad = Tensor.full(root.device(), 1f, root.shape());
     } else {
-      F.checkSameShape("backward", root, seed);
-      F.checkSameDevice("backward", root, seed);
+      Checks.checkSameShape("backward", root, seed);
+      Checks.checkSameDevice("backward", root, seed);
       rootGrad = seed.detach();
     }
     List<Tensor> order = topologicalOrder(root);
@@ -86,12 +73,13 @@ final class Autograd {
         Tensor t = order.get(i);
         Tensor gOut = grads.remove(t);
         if (gOut == null) continue;
-        if (t.gradFn == null) {
+        Node node = Tensors.gradFn(t);
+        if (node == null) {
           accumulateLeaf(t, gOut);
           continue;
         }
-        Tensor[] inputs = t.gradFn.inputs;
-        Tensor[] gIn = t.gradFn.backward.apply(gOut);
+        Tensor[] inputs = node.inputs;
+        Tensor[] gIn = node.backward.apply(gOut);
         gOut.close();
         for (int k = 0; k < inputs.length; k++) {
           Tensor in = inputs[k];
@@ -107,7 +95,7 @@ final class Autograd {
           } else {
             // A fresh sum, not an in-place add: backward functions may hand out aliases of one
             // gradient to several inputs, and writing through one would change the others.
-            grads.put(in, Memory.add(prev, gi));
+            grads.put(in, PointwiseFunctions.sum(prev, gi));
             prev.close();
             gi.close();
           }
@@ -121,12 +109,11 @@ final class Autograd {
     Tensor existing = leaf.grad();
     if (existing == null || existing.isClosed()) {
       // Always a private copy: g may alias other gradients, and leaf grads are updated in place.
-      leaf.setGrad(g.contiguousNoGrad().keep());
-      g.close();
+      Tensors.setGrad(leaf, MemoryFunctions.copy(g).keep());
     } else {
-      Memory.addInPlace(existing, g);
-      g.close();
+      PointwiseFunctions.addInPlace(existing, g);
     }
+    g.close();
   }
 
   private static List<Tensor> topologicalOrder(Tensor root) {
@@ -140,12 +127,13 @@ final class Autograd {
       Object[] top = stack.get(stack.size() - 1);
       Tensor t = (Tensor) top[0];
       int next = (Integer) top[1];
-      Tensor[] inputs = t.gradFn == null ? new Tensor[0] : t.gradFn.inputs;
+      Node node = Tensors.gradFn(t);
+      Tensor[] inputs = node == null ? new Tensor[0] : node.inputs;
       if (next < inputs.length) {
         top[1] = next + 1;
         Tensor in = inputs[next];
         if (in != null && in.requiresGrad() && !visited.containsKey(in)) {
-          in.checkOpen("backward (a tensor saved for the gradient)");
+          Tensors.checkOpen(in, "backward (a tensor saved for the gradient)");
           visited.put(in, Boolean.TRUE);
           stack.add(new Object[] {in, 0});
         }

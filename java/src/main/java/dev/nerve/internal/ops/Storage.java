@@ -1,4 +1,4 @@
-package dev.nerve.ops;
+package dev.nerve.internal.ops;
 
 import dev.nerve.bindings.Nerve;
 import java.lang.ref.Cleaner;

@@ -1,31 +1,28 @@
-package dev.nerve.ops;
+package dev.nerve.internal.ops;
 
 import dev.nerve.bindings.Nerve;
 import dev.nerve.bindings.Nerve.nv_ctx;
+import org.bytedeco.javacpp.Pointer;
 
 /** A native context (nv_ctx): backend, thread pool, allocator. One per {@code Device}. */
 public final class Context {
-  public static final int CPU = Nerve.NV_BACKEND_CPU;
-  public static final int CUDA = Nerve.NV_BACKEND_CUDA;
-  public static final int CUDA_SIM = Nerve.NV_BACKEND_CUDA_SIM;
-
   final nv_ctx handle;
-  private final int backend;
+  private final Backend backend;
 
-  private Context(nv_ctx handle, int backend) {
+  private Context(nv_ctx handle, Backend backend) {
     this.handle = handle;
     this.backend = backend;
   }
 
   /** Creates a context; threads <= 0 means one per core. */
-  public static Context create(int backend, int device, int threads) {
+  public static Context create(Backend backend, int device, int threads) {
     Native.ensureLoaded();
     nv_ctx handle = new nv_ctx();
-    Native.check(Nerve.nv_ctx_create(backend, device, threads, handle), "nv_ctx_create");
+    Native.check(Nerve.nv_ctx_create(backend.code, device, threads, handle), "nv_ctx_create");
     return new Context(handle, backend);
   }
 
-  public int backend() {
+  public Backend backend() {
     return backend;
   }
 
@@ -53,7 +50,7 @@ public final class Context {
 
   /** The context's stream as an address (a cudaStream_t), 0 on the CPU. */
   public long stream() {
-    org.bytedeco.javacpp.Pointer out = new org.bytedeco.javacpp.Pointer();
+    Pointer out = new Pointer();
     Native.check(Nerve.nv_ctx_stream(handle, out), "nv_ctx_stream");
     return out.address();
   }

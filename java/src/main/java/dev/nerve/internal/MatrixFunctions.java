@@ -1,11 +1,20 @@
-package dev.nerve;
+package dev.nerve.internal;
 
-import dev.nerve.ops.Gemm;
-import dev.nerve.ops.Memory;
-import dev.nerve.ops.Reductions;
+import static dev.nerve.internal.Checks.check;
+import static dev.nerve.internal.Checks.checkF32;
+import static dev.nerve.internal.Checks.checkSameDevice;
+import static dev.nerve.internal.Checks.shape;
 
-/** matmul and linear, with their gradients, on the native GEMM. */
-final class MatrixFunctions {
+import dev.nerve.DType;
+import dev.nerve.Tensor;
+import dev.nerve.internal.ops.Gemm;
+import dev.nerve.internal.ops.Memory;
+import dev.nerve.internal.ops.Operand;
+import dev.nerve.internal.ops.Reductions;
+import dev.nerve.internal.ops.Reductions.Reduction;
+
+/** matmul and linear, with their gradients, on the {@link Gemm} kernels. */
+public final class MatrixFunctions {
   private MatrixFunctions() {}
 
   /**
@@ -13,17 +22,17 @@ final class MatrixFunctions {
    * row-major (stride 1 on the last dimension) or as the transpose of a row-major matrix
    * (stride 1 on the one before). Anything else is copied first.
    */
-  private static final class Operand implements AutoCloseable {
+  private static final class GemmInput implements AutoCloseable {
     final Tensor t;
     final boolean trans;
     final long ld;
     final long batchStride;
     private final boolean owned;
 
-    Operand(Tensor x) {
+    GemmInput(Tensor x) {
       int n = x.dim();
-      long[] st = x.strides();
-      long[] sh = x.shape();
+      long[] st = Tensors.data(x).strides();
+      long[] sh = Tensors.data(x).shape();
       long rows = sh[n - 2];
       long cols = sh[n - 1];
       if (st[n - 1] == 1 && st[n - 2] >= Math.max(cols, 1)) {
@@ -31,9 +40,13 @@ final class MatrixFunctions {
       } else if (st[n - 2] == 1 && st[n - 1] >= Math.max(rows, 1)) {
         t = x; trans = true; ld = st[n - 1]; owned = false;
       } else {
-        t = x.contiguousNoGrad(); trans = false; ld = Math.max(cols, 1); owned = true;
+        t = MemoryFunctions.copy(x); trans = false; ld = Math.max(cols, 1); owned = true;
       }
-      batchStride = n == 3 ? t.strides()[0] : 0;
+      batchStride = n == 3 ? Tensors.data(t).strides()[0] : 0;
+    }
+
+    Operand data() {
+      return Tensors.data(t);
     }
 
     @Override
@@ -42,14 +55,15 @@ final class MatrixFunctions {
     }
   }
 
-  static Tensor matmul(Tensor a, Tensor b) {
-    F.checkF32("matmul", "a", a);
-    F.checkF32("matmul", "b", b);
-    F.checkSameDevice("matmul", a, b);
+  /** Matrix product: [M, K] x [K, N], batched [B, M, K] x [B, K, N], or [..., K] x [K, N]. */
+  public static Tensor matmul(Tensor a, Tensor b) {
+    checkF32("matmul", "a", a);
+    checkF32("matmul", "b", b);
+    checkSameDevice("matmul", a, b);
     long[] as = a.shape();
     long[] bs = b.shape();
     if (as.length >= 2 && bs.length == 2) {
-      if (as[as.length - 1] != bs[0]) throw mismatch(a, b);
+      checkInner(as[as.length - 1] == bs[0], a, b);
       if (as.length > 2) {
         // [..., K] x [K, N]: fold the leading dimensions into M.
         Tensor a2 = a.reshape(-1, as[as.length - 1]);
@@ -67,11 +81,11 @@ final class MatrixFunctions {
       }, a, b);
     }
     if (as.length == 3 && bs.length == 3) {
-      if (as[0] != bs[0] || as[2] != bs[1]) throw mismatch(a, b);
+      checkInner(as[0] == bs[0] && as[2] == bs[1], a, b);
       Tensor out = Tensor.empty(a.device(), DType.F32, as[0], as[1], bs[2]);
-      try (Operand oa = new Operand(a); Operand ob = new Operand(b)) {
-        Gemm.gemmBatched(as[0], as[1], bs[2], as[2], 1f, oa.t, oa.trans, oa.ld, oa.batchStride,
-            ob.t, ob.trans, ob.ld, ob.batchStride, 0f, out, bs[2], as[1] * bs[2]);
+      try (GemmInput oa = new GemmInput(a); GemmInput ob = new GemmInput(b)) {
+        Gemm.gemmBatched(as[0], as[1], bs[2], as[2], 1f, oa.data(), oa.trans, oa.ld, oa.batchStride,
+            ob.data(), ob.trans, ob.ld, ob.batchStride, 0f, Tensors.data(out), bs[2], as[1] * bs[2]);
       }
       return Autograd.record(out, "bmm", g -> {
         try (Tensor bt = b.transpose(1, 2); Tensor at = a.transpose(1, 2)) {
@@ -79,45 +93,41 @@ final class MatrixFunctions {
         }
       }, a, b);
     }
-    throw new IllegalArgumentException("matmul: expects [M, K] x [K, N], [B, M, K] x [B, K, N] or [..., K] x [K, N], got "
-        + Shapes.str(as) + " x " + Shapes.str(bs));
+    throw Checks.fail("matmul: expects [M, K] x [K, N], [B, M, K] x [B, K, N] or [..., K] x [K, N], got %s x %s", as, bs);
   }
 
-  private static IllegalArgumentException mismatch(Tensor a, Tensor b) {
-    return new IllegalArgumentException("matmul: shape mismatch " + Shapes.str(a.shape()) + " x " + Shapes.str(b.shape())
-        + " (inner dimensions differ)");
+  private static void checkInner(boolean ok, Tensor a, Tensor b) {
+    check(ok, "matmul: shape mismatch %s x %s (inner dimensions differ)", shape(a), shape(b));
   }
 
   /** out (M x N, contiguous) = a b + beta out. */
   private static void gemm2d(Tensor a, Tensor b, Tensor out, float beta) {
-    try (Operand oa = new Operand(a); Operand ob = new Operand(b)) {
+    try (GemmInput oa = new GemmInput(a); GemmInput ob = new GemmInput(b)) {
       long m = out.size(0);
       long n = out.size(1);
       long k = a.size(1);
-      Gemm.gemm(m, n, k, 1f, oa.t, oa.trans, oa.ld, ob.t, ob.trans, ob.ld, beta, out, Math.max(n, 1));
+      Gemm.gemm(m, n, k, 1f, oa.data(), oa.trans, oa.ld, ob.data(), ob.trans, ob.ld, beta, Tensors.data(out),
+          Math.max(n, 1));
     }
   }
 
-  static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-    F.checkF32("linear", "input", x);
-    F.checkF32("linear", "weight", weight);
-    F.checkSameDevice("linear", x, weight);
-    if (weight.dim() != 2) {
-      throw new IllegalArgumentException("linear: weight must be 2-D [out, in], got " + Shapes.str(weight.shape()));
-    }
+  /** y = x W^T + b: x [..., in], weight [out, in], bias [out] or null; the bias is folded into the GEMM. */
+  public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+    checkF32("linear", "input", x);
+    checkF32("linear", "weight", weight);
+    checkSameDevice("linear", x, weight);
+    check(weight.dim() == 2, "linear: weight must be 2-D [out, in], got %s", shape(weight));
     long in = weight.size(1);
     long outF = weight.size(0);
     if (x.dim() < 1 || x.size(-1) != in) {
-      throw new IllegalArgumentException("linear: input has " + (x.dim() < 1 ? 0 : x.size(-1)) + " features but weight expects "
-          + in + " (input " + Shapes.str(x.shape()) + ", weight " + Shapes.str(weight.shape()) + ")");
+      throw Checks.fail("linear: input has %s features but weight expects %s (input %s, weight %s)",
+          x.dim() < 1 ? 0 : x.size(-1), in, shape(x), shape(weight));
     }
     if (bias != null) {
-      F.checkF32("linear", "bias", bias);
-      F.checkSameDevice("linear", x, bias);
-      if (bias.dim() != 1 || bias.size(0) != outF) {
-        throw new IllegalArgumentException("linear: bias must be [" + outF + "], got " + Shapes.str(bias.shape())
-            + " (weight " + Shapes.str(weight.shape()) + ")");
-      }
+      checkF32("linear", "bias", bias);
+      checkSameDevice("linear", x, bias);
+      check(bias.dim() == 1 && bias.size(0) == outF, "linear: bias must be [%s], got %s (weight %s)", outF, shape(bias),
+          shape(weight));
     }
     if (x.dim() != 2) {
       long[] xs = x.shape();
@@ -131,7 +141,7 @@ final class MatrixFunctions {
     Tensor out = Tensor.empty(x.device(), DType.F32, rows, outF);
     float beta = 0f;
     if (bias != null) {
-      Memory.expand(bias, out);
+      Memory.expand(Tensors.data(bias), Tensors.data(out));
       beta = 1f;
     }
     try (Tensor wt = Views.transpose(weight, 0, 1)) {
@@ -148,9 +158,9 @@ final class MatrixFunctions {
       }
       Tensor db = null;
       if (bias != null && bias.requiresGrad()) {
-        Tensor gc = PointwiseFunctions.dense(g);
+        Tensor gc = MemoryFunctions.dense(g);
         db = Tensor.empty(g.device(), DType.F32, outF);
-        Reductions.reduce(Reductions.SUM, gc, 1, rows, outF, db);
+        Reductions.reduce(Reduction.SUM, Tensors.data(gc), 1, rows, outF, Tensors.data(db));
         if (gc != g) gc.close();
       }
       return new Tensor[] {dx, dw, db};
