@@ -67,10 +67,6 @@ public final class Gan {
       return m;
     }
 
-    public boolean meetsMarks() {
-      return confident >= CONFIDENT_TARGET && minClassShare() >= CLASS_MIN;
-    }
-
     String histogram() {
       StringBuilder sb = new StringBuilder();
       for (int k = 0; k < classShare.length; k++) {

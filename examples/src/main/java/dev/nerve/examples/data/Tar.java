@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -17,6 +18,8 @@ import java.util.function.Predicate;
  */
 final class Tar {
     private static final int BLOCK = 512;
+    /** The largest Java array (an entry is read into one). */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private Tar() {}
 
@@ -44,8 +47,8 @@ final class Tar {
             }
             checkChecksum(header, origin);
             long size = parseSize(header, origin);
-            if (size > Idx.MAX_ARRAY) {
-                throw bad(origin, "has an entry of " + Idx.fmt(size) + " bytes, too large");
+            if (size > MAX_ARRAY) {
+                throw bad(origin, "has an entry of " + String.format(Locale.ROOT, "%,d", size) + " bytes, too large");
             }
             char type = (char) header[156];
             String name = longName != null ? longName : name(header);

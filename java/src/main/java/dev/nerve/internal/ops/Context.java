@@ -7,11 +7,9 @@ import org.bytedeco.javacpp.Pointer;
 /** A native context (nv_ctx): backend, thread pool, allocator. One per {@code Device}. */
 public final class Context {
   final nv_ctx handle;
-  private final Backend backend;
 
-  private Context(nv_ctx handle, Backend backend) {
+  private Context(nv_ctx handle) {
     this.handle = handle;
-    this.backend = backend;
   }
 
   /** Creates a context; threads <= 0 means one per core. */
@@ -19,11 +17,7 @@ public final class Context {
     Native.ensureLoaded();
     nv_ctx handle = new nv_ctx();
     Native.check(Nerve.nv_ctx_create(backend.code, device, threads, handle), "nv_ctx_create");
-    return new Context(handle, backend);
-  }
-
-  public Backend backend() {
-    return backend;
+    return new Context(handle);
   }
 
   public int threads() {

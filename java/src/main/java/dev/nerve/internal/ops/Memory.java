@@ -29,11 +29,6 @@ public final class Memory {
     Native.check(Nerve.nv_fill_f32(t.ctx().handle, t.numel(), value, t.f32()), "nv_fill_f32");
   }
 
-  public static void fillI32(Operand t, int value) {
-    Operand.requireContiguous("fill", t);
-    Native.check(Nerve.nv_fill_i32(t.ctx().handle, t.numel(), value, t.i32()), "nv_fill_i32");
-  }
-
   public static void write(Operand t, float[] data) {
     Operand.requireContiguous("write", t);
     try (FloatPointer host = new FloatPointer(data)) {

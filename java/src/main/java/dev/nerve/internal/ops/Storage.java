@@ -20,7 +20,6 @@ public final class Storage {
 
   private final Context context;
   private final Pointer base;
-  private final long bytes;
   private final FreeAction free;
   private final Cleaner.Cleanable cleanable;
   private int references = 1;
@@ -28,7 +27,6 @@ public final class Storage {
   private Storage(Context context, Pointer base, long bytes, Runnable foreignRelease) {
     this.context = context;
     this.base = base;
-    this.bytes = bytes;
     this.free = new FreeAction(context, base.address(), bytes, DEBUG_LEAKS ? new Throwable("allocated here") : null,
         foreignRelease);
     this.cleanable = CLEANER.register(this, free);
@@ -63,12 +61,8 @@ public final class Storage {
     return new Storage(context, out, bytes, null);
   }
 
-  public Context context() {
+  Context context() {
     return context;
-  }
-
-  public long bytes() {
-    return bytes;
   }
 
   public synchronized void retain() {
@@ -85,10 +79,6 @@ public final class Storage {
     }
   }
 
-  public synchronized boolean isFreed() {
-    return references <= 0;
-  }
-
   /** A float pointer at element offset (only for calls into the bindings). */
   FloatPointer f32(long offset) {
     return new FloatPointer(base).position(offset);
@@ -100,10 +90,6 @@ public final class Storage {
 
   Pointer raw(long byteOffset) {
     return new Pointer(base).position(byteOffset);
-  }
-
-  long address() {
-    return base.address();
   }
 
   /** Frees the block exactly once, from release() or from the Cleaner thread. */
