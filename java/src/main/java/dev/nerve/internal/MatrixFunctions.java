@@ -119,10 +119,8 @@ public final class MatrixFunctions {
     check(weight.dim() == 2, "linear: weight must be 2-D [out, in], got %s", shape(weight));
     long in = weight.size(1);
     long outF = weight.size(0);
-    if (x.dim() < 1 || x.size(-1) != in) {
-      throw Checks.fail("linear: input has %s features but weight expects %s (input %s, weight %s)",
-          x.dim() < 1 ? 0 : x.size(-1), in, shape(x), shape(weight));
-    }
+    check(x.dim() >= 1 && x.size(-1) == in, "linear: input has %s features but weight expects %s (input %s, weight %s)",
+        x.dim() < 1 ? 0 : x.size(-1), in, shape(x), shape(weight));
     if (bias != null) {
       checkF32("linear", "bias", bias);
       checkSameDevice("linear", x, bias);

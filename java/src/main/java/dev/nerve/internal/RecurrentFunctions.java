@@ -54,7 +54,7 @@ public final class RecurrentFunctions {
   // ---------------------------------------------------------------- one step
 
   /** A state [b, h] (null passes: zeros) on like's device. */
-  private static void checkState(String op, String arg, Tensor t, long b, long h, Tensor like) {
+  private static void checkStateShape(String op, String arg, Tensor t, long b, long h, Tensor like) {
     if (t == null) return;
     checkF32(op, arg, t);
     checkSameDevice(op, like, t);
@@ -79,7 +79,7 @@ public final class RecurrentFunctions {
       checkGates(op, "gh", gh, 4, gx);
       check(gh.size(0) == b && gh.size(1) == 4 * h, "lstmGates: gh %s and gx %s differ", shape(gh), shape(gx));
     }
-    checkState(op, "cPrev", cPrev, b, h, gx);
+    checkStateShape(op, "cPrev", cPrev, b, h, gx);
     Tensor gxc = dense(gx);
     Tensor ghc = gh == null ? null : dense(gh);
     Tensor cc = cPrev == null ? null : dense(cPrev);
@@ -121,7 +121,7 @@ public final class RecurrentFunctions {
     long b = gi.size(0);
     long h = gi.size(1) / 3;
     check(gh.size(0) == b && gh.size(1) == 3 * h, "gruGates: gh %s and gi %s differ", shape(gh), shape(gi));
-    checkState(op, "hPrev", hPrev, b, h, gi);
+    checkStateShape(op, "hPrev", hPrev, b, h, gi);
     Tensor gic = dense(gi);
     Tensor ghc = dense(gh);
     Tensor hc = hPrev == null ? null : dense(hPrev);
@@ -253,8 +253,8 @@ public final class RecurrentFunctions {
     long t = x.size(0);
     long b = x.size(1);
     check(t != 0 && b != 0, "%s: input %s has no steps or no batch rows", op, shape(x));
-    checkState(op, "h0", h0, b, h, x);
-    checkState(op, "c0", c0, b, h, x);
+    checkStateShape(op, "h0", h0, b, h, x);
+    checkStateShape(op, "c0", c0, b, h, x);
     if (mask != null) {
       checkF32(op, "mask", mask);
       checkSameDevice(op, x, mask);
