@@ -1,6 +1,9 @@
 package dev.nerve.internal.ops;
 
 import dev.nerve.bindings.Nerve;
+import dev.nerve.bindings.Nerve.nv_ctx;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
 
 /** Unary, binary and comparison kernels. Internal: callers have checked shapes and devices. */
 public final class Pointwise {
@@ -65,22 +68,26 @@ public final class Pointwise {
 
   /** out = a op b, broadcast to out's shape (out contiguous). */
   public static void binary(Binary op, Operand a, Operand b, Operand out) {
-    long[] shape = out.shape();
-    Native.check(
-        Nerve.nv_binary_f32(a.ctx().handle, op.code, shape.length, Memory.longs(0, shape), a.f32(),
-            Memory.longs(1, broadcastStrides(a, shape)), b.f32(), Memory.longs(2, broadcastStrides(b, shape)),
-            out.f32()),
-        "nv_binary_f32");
+    broadcast(Nerve::nv_binary_f32, "nv_binary_f32", op.code, a, b, out);
   }
 
   /** out = (a op b) ? 1 : 0, broadcast to out's shape (out contiguous). */
   public static void compare(Comparison op, Operand a, Operand b, Operand out) {
+    broadcast(Nerve::nv_compare_f32, "nv_compare_f32", op.code, a, b, out);
+  }
+
+  /** The signature nerve.h's broadcasting kernels share. */
+  private interface BroadcastKernel {
+    int call(nv_ctx ctx, int op, int ndim, LongPointer shape, FloatPointer a, LongPointer aStrides, FloatPointer b,
+        LongPointer bStrides, FloatPointer out);
+  }
+
+  private static void broadcast(BroadcastKernel kernel, String name, int op, Operand a, Operand b, Operand out) {
     long[] shape = out.shape();
     Native.check(
-        Nerve.nv_compare_f32(a.ctx().handle, op.code, shape.length, Memory.longs(0, shape), a.f32(),
-            Memory.longs(1, broadcastStrides(a, shape)), b.f32(), Memory.longs(2, broadcastStrides(b, shape)),
-            out.f32()),
-        "nv_compare_f32");
+        kernel.call(a.ctx().handle, op, shape.length, Memory.longs(0, shape), a.f32(),
+            Memory.longs(1, broadcastStrides(a, shape)), b.f32(), Memory.longs(2, broadcastStrides(b, shape)), out.f32()),
+        name);
   }
 
   /** Strides reading t over a broadcast shape: 0 where t has size 1 or lacks the dimension. */
