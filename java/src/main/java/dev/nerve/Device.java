@@ -1,7 +1,8 @@
 package dev.nerve;
 
-import dev.nerve.ops.Context;
-import dev.nerve.ops.Native;
+import dev.nerve.internal.ops.Backend;
+import dev.nerve.internal.ops.Context;
+import dev.nerve.internal.ops.Native;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,7 +38,7 @@ public final class Device {
     }
     return CPUS.computeIfAbsent(
         threads,
-        t -> new Device(t == 0 ? "cpu" : "cpu(threads=" + t + ")", Context.create(Context.CPU, 0, t)));
+        t -> new Device(t == 0 ? "cpu" : "cpu(threads=" + t + ")", Context.create(Backend.CPU, 0, t)));
   }
 
   /**
@@ -53,7 +54,7 @@ public final class Device {
     if (index < 0) throw new IllegalArgumentException("Device.cuda: index must be >= 0, got " + index);
     return GPUS.computeIfAbsent(index, i -> {
       try {
-        return new Device("cuda:" + i, Context.create(Context.CUDA, i, 0));
+        return new Device("cuda:" + i, Context.create(Backend.CUDA, i, 0));
       } catch (UnsupportedOperationException e) {
         throw new UnsupportedOperationException("Device.cuda(" + i + "): " + e.getMessage()
             + "; use Device.cpu(), or Device.cudaSim() to run the CUDA kernels on the CPU", e);
@@ -74,7 +75,7 @@ public final class Device {
       synchronized (Device.class) {
         if (cudaSim == null) {
           try {
-            cudaSim = new Device("cuda-sim", Context.create(Context.CUDA_SIM, 0, 0));
+            cudaSim = new Device("cuda-sim", Context.create(Backend.CUDA_SIM, 0, 0));
           } catch (UnsupportedOperationException e) {
             throw new UnsupportedOperationException("Device.cudaSim(): " + e.getMessage(), e);
           }
@@ -117,8 +118,8 @@ public final class Device {
     defaultDevice = device;
   }
 
-  /** The internal native context (used by dev.nerve.ops). */
-  public Context context() {
+  /** The native context (the implementation reaches it through dev.nerve.internal.Tensors). */
+  Context context() {
     return context;
   }
 

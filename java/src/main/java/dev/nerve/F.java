@@ -1,9 +1,28 @@
 package dev.nerve;
 
+import dev.nerve.internal.ConvFunctions;
+import dev.nerve.internal.DropoutFunctions;
+import dev.nerve.internal.EmbeddingFunctions;
+import dev.nerve.internal.LossFunctions;
+import dev.nerve.internal.MatrixFunctions;
+import dev.nerve.internal.MemoryFunctions;
+import dev.nerve.internal.NormFunctions;
+import dev.nerve.internal.PointwiseFunctions;
+import dev.nerve.internal.PoolFunctions;
+import dev.nerve.internal.RecurrentFunctions;
+import dev.nerve.internal.RecurrentFunctions.Cell;
+import dev.nerve.internal.ReductionFunctions;
+import dev.nerve.internal.SoftmaxFunctions;
+import dev.nerve.internal.Views;
+import dev.nerve.internal.ops.Pointwise.Binary;
+import dev.nerve.internal.ops.Pointwise.Unary;
+import java.util.List;
+
 /**
  * The functional forms of every differentiable op, with PyTorch's names and semantics. Tensor
  * methods and the layers call these. Each op checks its arguments and names itself, the
- * argument and the shapes in the exception.
+ * argument and the shapes in the exception. (The implementations live in
+ * {@code dev.nerve.internal}, one class per kernel family.)
  */
 public final class F {
   private F() {}
@@ -14,45 +33,45 @@ public final class F {
   // ---------------------------------------------------------------- pointwise (broadcasting)
 
   /** a + b, broadcast. */
-  public static Tensor add(Tensor a, Tensor b) { return PointwiseFunctions.binary("add", PointwiseFunctions.ADD, a, b); }
+  public static Tensor add(Tensor a, Tensor b) { return PointwiseFunctions.binary("add", Binary.ADD, a, b); }
   /** a - b, broadcast. */
-  public static Tensor sub(Tensor a, Tensor b) { return PointwiseFunctions.binary("sub", PointwiseFunctions.SUB, a, b); }
+  public static Tensor sub(Tensor a, Tensor b) { return PointwiseFunctions.binary("sub", Binary.SUB, a, b); }
   /** a * b, broadcast. */
-  public static Tensor mul(Tensor a, Tensor b) { return PointwiseFunctions.binary("mul", PointwiseFunctions.MUL, a, b); }
+  public static Tensor mul(Tensor a, Tensor b) { return PointwiseFunctions.binary("mul", Binary.MUL, a, b); }
   /** a / b, broadcast. */
-  public static Tensor div(Tensor a, Tensor b) { return PointwiseFunctions.binary("div", PointwiseFunctions.DIV, a, b); }
+  public static Tensor div(Tensor a, Tensor b) { return PointwiseFunctions.binary("div", Binary.DIV, a, b); }
   /** max(a, b), broadcast; the gradient goes to a where a >= b. */
-  public static Tensor maximum(Tensor a, Tensor b) { return PointwiseFunctions.binary("maximum", PointwiseFunctions.MAXIMUM, a, b); }
+  public static Tensor maximum(Tensor a, Tensor b) { return PointwiseFunctions.binary("maximum", Binary.MAXIMUM, a, b); }
   /** min(a, b), broadcast; the gradient goes to a where a <= b. */
-  public static Tensor minimum(Tensor a, Tensor b) { return PointwiseFunctions.binary("minimum", PointwiseFunctions.MINIMUM, a, b); }
+  public static Tensor minimum(Tensor a, Tensor b) { return PointwiseFunctions.binary("minimum", Binary.MINIMUM, a, b); }
 
   /** alpha * x + beta. */
   public static Tensor scaleShift(Tensor x, float alpha, float beta) {
-    return PointwiseFunctions.unary("scaleShift", PointwiseFunctions.SCALE_SHIFT, x, alpha, beta);
+    return PointwiseFunctions.unary("scaleShift", Unary.SCALE_SHIFT, x, alpha, beta);
   }
-  public static Tensor neg(Tensor x) { return PointwiseFunctions.unary("neg", PointwiseFunctions.NEG, x, 0, 0); }
-  public static Tensor exp(Tensor x) { return PointwiseFunctions.unary("exp", PointwiseFunctions.EXP, x, 0, 0); }
-  public static Tensor log(Tensor x) { return PointwiseFunctions.unary("log", PointwiseFunctions.LOG, x, 0, 0); }
-  public static Tensor sqrt(Tensor x) { return PointwiseFunctions.unary("sqrt", PointwiseFunctions.SQRT, x, 0, 0); }
-  public static Tensor abs(Tensor x) { return PointwiseFunctions.unary("abs", PointwiseFunctions.ABS, x, 0, 0); }
-  public static Tensor square(Tensor x) { return PointwiseFunctions.unary("square", PointwiseFunctions.SQUARE, x, 0, 0); }
-  public static Tensor reciprocal(Tensor x) { return PointwiseFunctions.unary("reciprocal", PointwiseFunctions.RECIPROCAL, x, 0, 0); }
+  public static Tensor neg(Tensor x) { return PointwiseFunctions.unary("neg", Unary.NEG, x, 0, 0); }
+  public static Tensor exp(Tensor x) { return PointwiseFunctions.unary("exp", Unary.EXP, x, 0, 0); }
+  public static Tensor log(Tensor x) { return PointwiseFunctions.unary("log", Unary.LOG, x, 0, 0); }
+  public static Tensor sqrt(Tensor x) { return PointwiseFunctions.unary("sqrt", Unary.SQRT, x, 0, 0); }
+  public static Tensor abs(Tensor x) { return PointwiseFunctions.unary("abs", Unary.ABS, x, 0, 0); }
+  public static Tensor square(Tensor x) { return PointwiseFunctions.unary("square", Unary.SQUARE, x, 0, 0); }
+  public static Tensor reciprocal(Tensor x) { return PointwiseFunctions.unary("reciprocal", Unary.RECIPROCAL, x, 0, 0); }
   /** x ^ p. */
-  public static Tensor pow(Tensor x, float p) { return PointwiseFunctions.unary("pow", PointwiseFunctions.POW, x, p, 0); }
+  public static Tensor pow(Tensor x, float p) { return PointwiseFunctions.unary("pow", Unary.POW, x, p, 0); }
   /** max(x, 0). */
-  public static Tensor relu(Tensor x) { return PointwiseFunctions.unary("relu", PointwiseFunctions.RELU, x, 0, 0); }
+  public static Tensor relu(Tensor x) { return PointwiseFunctions.unary("relu", Unary.RELU, x, 0, 0); }
   /** x > 0 ? x : slope * x. */
-  public static Tensor leakyRelu(Tensor x, float slope) { return PointwiseFunctions.unary("leakyRelu", PointwiseFunctions.LEAKY_RELU, x, slope, 0); }
+  public static Tensor leakyRelu(Tensor x, float slope) { return PointwiseFunctions.unary("leakyRelu", Unary.LEAKY_RELU, x, slope, 0); }
   /** 1 / (1 + exp(-x)). */
-  public static Tensor sigmoid(Tensor x) { return PointwiseFunctions.unary("sigmoid", PointwiseFunctions.SIGMOID, x, 0, 0); }
-  public static Tensor tanh(Tensor x) { return PointwiseFunctions.unary("tanh", PointwiseFunctions.TANH, x, 0, 0); }
+  public static Tensor sigmoid(Tensor x) { return PointwiseFunctions.unary("sigmoid", Unary.SIGMOID, x, 0, 0); }
+  public static Tensor tanh(Tensor x) { return PointwiseFunctions.unary("tanh", Unary.TANH, x, 0, 0); }
   /** log(1 + exp(x)), computed stably. */
-  public static Tensor softplus(Tensor x) { return PointwiseFunctions.unary("softplus", PointwiseFunctions.SOFTPLUS, x, 0, 0); }
+  public static Tensor softplus(Tensor x) { return PointwiseFunctions.unary("softplus", Unary.SOFTPLUS, x, 0, 0); }
 
   public static Tensor compare(Tensor a, Tensor b, Compare op) { return PointwiseFunctions.compare(a, b, op); }
 
   /** A copy converted to dtype (f32 to i32 truncates toward zero); no gradient. */
-  public static Tensor cast(Tensor x, DType dtype) { return PointwiseFunctions.cast(x, dtype); }
+  public static Tensor cast(Tensor x, DType dtype) { return MemoryFunctions.cast(x, dtype); }
 
   // ---------------------------------------------------------------- matrices
 
@@ -86,7 +105,7 @@ public final class F {
    * Mean cross-entropy of logits [N, C] against i32 labels [N] in [0, C), fused with its gradient:
    * -mean(log softmax(logits)[i, labels[i]]).
    */
-  public static Tensor crossEntropy(Tensor logits, Tensor labels) { return LossFunctions.crossEntropy(logits, labels); }
+  public static Tensor crossEntropy(Tensor logits, Tensor labels) { return SoftmaxFunctions.crossEntropy(logits, labels); }
 
   /** mean((input - target)^2). */
   public static Tensor mseLoss(Tensor input, Tensor target) { return LossFunctions.mse(input, target); }
@@ -142,27 +161,26 @@ public final class F {
    */
   public static RecurrentOutput rnnLayer(Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh,
       boolean relu, Tensor mask) {
-    return RecurrentFunctions.layer("rnn", relu ? RecurrentFunctions.RNN_RELU : RecurrentFunctions.RNN_TANH,
-        x, h0, null, wIh, wHh, bIh, bHh, mask);
+    return RecurrentFunctions.layer("rnn", relu ? Cell.RNN_RELU : Cell.RNN_TANH, x, h0, null, wIh, wHh, bIh, bHh, mask);
   }
 
   /** {@link #rnnLayer} with the fused LSTM cell: weights [4H, I], [4H, H]; state null or (h0, c0) [B, H]. */
   public static RecurrentOutput lstmLayer(Tensor x, LstmState state, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh,
       Tensor mask) {
-    return RecurrentFunctions.layer("lstm", RecurrentFunctions.LSTM, x, state == null ? null : state.h(),
+    return RecurrentFunctions.layer("lstm", Cell.LSTM, x, state == null ? null : state.h(),
         state == null ? null : state.c(), wIh, wHh, bIh, bHh, mask);
   }
 
   /** {@link #rnnLayer} with the fused GRU cell: weights [3H, I], [3H, H]. */
   public static RecurrentOutput gruLayer(Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, Tensor mask) {
-    return RecurrentFunctions.layer("gru", RecurrentFunctions.GRU, x, h0, null, wIh, wHh, bIh, bHh, mask);
+    return RecurrentFunctions.layer("gru", Cell.GRU, x, h0, null, wIh, wHh, bIh, bHh, mask);
   }
 
   /** Rows of weight [num, dim] at i32 indices [...]: [..., dim]; the gradient is a scatter-add. */
-  public static Tensor embedding(Tensor indices, Tensor weight) { return RecurrentFunctions.embedding(indices, weight); }
+  public static Tensor embedding(Tensor indices, Tensor weight) { return EmbeddingFunctions.embedding(indices, weight); }
 
   /** Joins tensors of one shape along a new dimension dim. */
-  public static Tensor stack(java.util.List<Tensor> tensors, int dim) { return RecurrentFunctions.stack(tensors, dim); }
+  public static Tensor stack(List<Tensor> tensors, int dim) { return Views.stack(tensors, dim); }
 
   // ---------------------------------------------------------------- convolution, pooling, normalisation
 
@@ -195,7 +213,7 @@ public final class F {
 
   /** Max pooling [N, C, H, W] to [N, C, P, Q]; padding at most kernel / 2; ceilMode as PyTorch. */
   public static Tensor maxPool2d(Tensor input, int kernel, int stride, int padding, boolean ceilMode) {
-    return ConvFunctions.maxPool2d(input, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding}, ceilMode);
+    return PoolFunctions.maxPool2d(input, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding}, ceilMode);
   }
 
   /** Average pooling with a square kernel, stride = kernel, no padding. */
@@ -205,13 +223,13 @@ public final class F {
 
   /** Average pooling; countIncludePad divides by the whole window (padding counted as zeros). */
   public static Tensor avgPool2d(Tensor input, int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
-    return ConvFunctions.avgPool2d(input, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding},
+    return PoolFunctions.avgPool2d(input, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding},
         ceilMode, countIncludePad);
   }
 
   /** Average pooling to an outH x outW output; H and W must be multiples of it ((1, 1): global average pooling). */
   public static Tensor adaptiveAvgPool2d(Tensor input, int outH, int outW) {
-    return ConvFunctions.adaptiveAvgPool2d(input, outH, outW);
+    return PoolFunctions.adaptiveAvgPool2d(input, outH, outW);
   }
 
   /**
@@ -221,7 +239,7 @@ public final class F {
    */
   public static Tensor batchNorm(Tensor input, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
       boolean training, float momentum, float eps) {
-    return ConvFunctions.batchNorm(input, runningMean, runningVar, weight, bias, training, momentum, eps);
+    return NormFunctions.batchNorm(input, runningMean, runningVar, weight, bias, training, momentum, eps);
   }
 
   /**
@@ -229,30 +247,6 @@ public final class F {
    * 1 / (1 - p) (the mask is drawn from gen); in evaluation (or p = 0) the input itself is returned.
    */
   public static Tensor dropout(Tensor input, float p, boolean training, Generator gen) {
-    return ConvFunctions.dropout(input, p, training, gen);
-  }
-
-  // ---------------------------------------------------------------- argument checks
-
-  static void checkF32(String op, String arg, Tensor t) {
-    if (t == null) throw new IllegalArgumentException(op + ": " + arg + " is null");
-    t.checkOpen(op);
-    if (t.dtype() != DType.F32) {
-      throw new IllegalArgumentException(op + ": " + arg + " must be f32 but is " + t.dtype() + " (shape "
-          + Shapes.str(t.shape()) + ")");
-    }
-  }
-
-  static void checkSameDevice(String op, Tensor a, Tensor b) {
-    if (a.device() != b.device()) {
-      throw new IllegalArgumentException(op + ": tensors are on different devices (" + a.device() + " "
-          + Shapes.str(a.shape()) + " and " + b.device() + " " + Shapes.str(b.shape()) + ")");
-    }
-  }
-
-  static void checkSameShape(String op, Tensor a, Tensor b) {
-    if (!java.util.Arrays.equals(a.shape(), b.shape())) {
-      throw new IllegalArgumentException(op + ": shape mismatch " + Shapes.str(a.shape()) + " vs " + Shapes.str(b.shape()));
-    }
+    return DropoutFunctions.dropout(input, p, training, gen);
   }
 }

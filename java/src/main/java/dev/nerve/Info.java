@@ -1,7 +1,7 @@
 package dev.nerve;
 
-import dev.nerve.ops.Context;
-import dev.nerve.ops.Native;
+import dev.nerve.internal.ops.Backend;
+import dev.nerve.internal.ops.Native;
 import java.util.List;
 
 /** What this build of Nerve is and can run. */
@@ -20,16 +20,16 @@ public final class Info {
 
   /** Whether the CUDA backend was built in and finds a GPU with a working driver. */
   public static boolean cudaAvailable() {
-    return Native.backendAvailable(Context.CUDA);
+    return Native.backendAvailable(Backend.CUDA);
   }
 
   /** Whether cuda-sim (the CUDA kernels run on the CPU) is part of this build. */
   public static boolean cudaSimAvailable() {
-    return Native.backendAvailable(Context.CUDA_SIM);
+    return Native.backendAvailable(Backend.CUDA_SIM);
   }
 
   /** The GPUs the CUDA backend sees: name, compute capability and memory, one line each. */
   public static List<String> gpus() {
-    return Native.devices(Context.CUDA);
+    return Native.devices(Backend.CUDA);
   }
 }

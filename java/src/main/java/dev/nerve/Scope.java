@@ -42,11 +42,6 @@ public final class Scope implements AutoCloseable {
     if (scope != null) scope.owned.add(t);
   }
 
-  /** Number of tensors this scope owns (for tests). */
-  int size() {
-    return owned.size();
-  }
-
   @Override
   public void close() {
     if (closed) return;

@@ -1,7 +1,13 @@
 package dev.nerve;
 
-import dev.nerve.ops.Memory;
-import dev.nerve.ops.Storage;
+import dev.nerve.internal.Autograd;
+import dev.nerve.internal.MemoryFunctions;
+import dev.nerve.internal.Node;
+import dev.nerve.internal.Shapes;
+import dev.nerve.internal.Tensors;
+import dev.nerve.internal.Views;
+import dev.nerve.internal.ops.Context;
+import dev.nerve.internal.ops.Operand;
 import java.util.Arrays;
 
 /**
@@ -20,29 +26,59 @@ import java.util.Arrays;
  * <p>Not thread-safe: share a tensor across threads only with outside synchronisation.
  */
 public final class Tensor implements AutoCloseable {
+  static {
+    Tensors.install(new Tensors.Access() {
+      @Override
+      public Tensor create(Device device, Operand data, DType dtype) {
+        return new Tensor(device, data, dtype);
+      }
+
+      @Override
+      public Operand data(Tensor t) {
+        return t.data;
+      }
+
+      @Override
+      public Node gradFn(Tensor t) {
+        return t.gradFn;
+      }
+
+      @Override
+      public void setGradFn(Tensor t, Node node) {
+        t.gradFn = node;
+        t.requiresGrad = true;
+      }
+
+      @Override
+      public void setGrad(Tensor t, Tensor grad) {
+        t.grad = grad;
+      }
+
+      @Override
+      public void checkOpen(Tensor t, String op) {
+        t.checkOpen(op);
+      }
+
+      @Override
+      public Context context(Device device) {
+        return device.context();
+      }
+    });
+  }
+
   private final Device device;
-  private final Storage storage;
-  private final long offset;
-  private final long[] shape;
-  private final long[] strides;
+  private final Operand data;
   private final DType dtype;
   private boolean closed;
   private boolean kept;
   private boolean requiresGrad;
   private Tensor grad;
-  Autograd.Node gradFn;
+  private Node gradFn;
 
-  void requiresGradInternal() {
-    requiresGrad = true;
-  }
-
-  /** A new handle on storage; takes one reference to it (the caller's, for fresh storage). */
-  Tensor(Device device, Storage storage, long offset, long[] shape, long[] strides, DType dtype) {
+  /** A new handle on data, which holds one reference to its storage for it (the caller's, for fresh storage). */
+  private Tensor(Device device, Operand data, DType dtype) {
     this.device = device;
-    this.storage = storage;
-    this.offset = offset;
-    this.shape = shape;
-    this.strides = strides;
+    this.data = data;
     this.dtype = dtype;
     Scope.adopt(this);
   }
@@ -51,10 +87,7 @@ public final class Tensor implements AutoCloseable {
 
   /** An uninitialised contiguous tensor. */
   public static Tensor empty(Device device, DType dtype, long... shape) {
-    long[] s = Shapes.checkShape("empty", shape);
-    long n = Shapes.numel(s);
-    Storage storage = Storage.allocate(device.context(), Math.max(1, n) * dtype.bytes());
-    return new Tensor(device, storage, 0, s, Shapes.contiguousStrides(s), dtype);
+    return MemoryFunctions.empty(device, dtype, shape);
   }
 
   public static Tensor zeros(Device device, long... shape) {
@@ -66,9 +99,7 @@ public final class Tensor implements AutoCloseable {
   }
 
   public static Tensor full(Device device, float value, long... shape) {
-    Tensor t = empty(device, DType.F32, shape);
-    Memory.fill(t, value);
-    return t;
+    return MemoryFunctions.full(device, value, shape);
   }
 
   /** A tensor of the given values on the default device. data.length must equal the shape's size. */
@@ -77,17 +108,7 @@ public final class Tensor implements AutoCloseable {
   }
 
   public static Tensor of(Device device, float[] data, long... shape) {
-    if (data == null) throw new IllegalArgumentException("Tensor.of: data is null");
-    long[] s = shape.length == 0 && data.length != 1 ? new long[] {data.length} : shape;
-    Shapes.checkShape("Tensor.of", s);
-    if (Shapes.numel(s) != data.length) {
-      throw new IllegalArgumentException(
-          "Tensor.of: " + data.length + " values do not fill shape " + Arrays.toString(s)
-              + " (" + Shapes.numel(s) + " elements)");
-    }
-    Tensor t = empty(device, DType.F32, s);
-    Memory.write(t, data);
-    return t;
+    return MemoryFunctions.of(device, data, shape);
   }
 
   public static Tensor scalar(Device device, float value) {
@@ -100,30 +121,17 @@ public final class Tensor implements AutoCloseable {
   }
 
   public static Tensor ofInts(Device device, int[] data, long... shape) {
-    if (data == null) throw new IllegalArgumentException("Tensor.ofInts: data is null");
-    long[] s = shape.length == 0 ? new long[] {data.length} : shape;
-    Shapes.checkShape("Tensor.ofInts", s);
-    if (Shapes.numel(s) != data.length) {
-      throw new IllegalArgumentException(
-          "Tensor.ofInts: " + data.length + " values do not fill shape " + Arrays.toString(s));
-    }
-    Tensor t = empty(device, DType.I32, s);
-    Memory.write(t, data);
-    return t;
+    return MemoryFunctions.ofInts(device, data, shape);
   }
 
   /** Uniform in [lo, hi). */
   public static Tensor rand(Device device, Generator gen, float lo, float hi, long... shape) {
-    Tensor t = empty(device, DType.F32, shape);
-    Memory.randUniform(t, gen.seed(), gen.advance(t.numel()), lo, hi);
-    return t;
+    return MemoryFunctions.rand(device, gen, lo, hi, shape);
   }
 
   /** Normal with the given mean and standard deviation. */
   public static Tensor randn(Device device, Generator gen, float mean, float std, long... shape) {
-    Tensor t = empty(device, DType.F32, shape);
-    Memory.randNormal(t, gen.seed(), gen.advance(t.numel()), mean, std);
-    return t;
+    return MemoryFunctions.randn(device, gen, mean, std, shape);
   }
 
   /**
@@ -134,13 +142,7 @@ public final class Tensor implements AutoCloseable {
    * @param address the device address of the first element (must stay valid until release)
    */
   public static Tensor wrap(Device device, long address, DType dtype, Runnable release, long... shape) {
-    long[] s = Shapes.checkShape("Tensor.wrap", shape);
-    if (address % dtype.bytes() != 0) {
-      throw new IllegalArgumentException("Tensor.wrap: address 0x" + Long.toHexString(address) + " is not aligned to "
-          + dtype.bytes() + " bytes");
-    }
-    Storage storage = Storage.foreign(device.context(), address, Shapes.numel(s) * dtype.bytes(), release);
-    return new Tensor(device, storage, 0, s, Shapes.contiguousStrides(s), dtype);
+    return MemoryFunctions.wrap(device, address, dtype, release, shape);
   }
 
   // ------------------------------------------------------------------ metadata
@@ -153,32 +155,32 @@ public final class Tensor implements AutoCloseable {
    */
   public long dataAddress() {
     checkOpen("dataAddress");
-    return storage.deviceAddress() + offset * dtype.bytes();
+    return data.storage().deviceAddress() + data.offset() * dtype.bytes();
   }
 
   public long[] shape() {
-    return shape.clone();
+    return data.shape().clone();
   }
 
   /** The size of dimension d (negative d counts from the end). */
   public long size(int d) {
-    return shape[Shapes.dim("size", d, shape.length)];
+    return data.size(Shapes.dim("size", d, data.dim()));
   }
 
   public int dim() {
-    return shape.length;
+    return data.dim();
   }
 
   public long numel() {
-    return Shapes.numel(shape);
+    return data.numel();
   }
 
   public long[] strides() {
-    return strides.clone();
+    return data.strides().clone();
   }
 
   public long offset() {
-    return offset;
+    return data.offset();
   }
 
   public DType dtype() {
@@ -189,14 +191,8 @@ public final class Tensor implements AutoCloseable {
     return device;
   }
 
-  /** The storage (internal: used by dev.nerve.ops). */
-  public Storage storage() {
-    checkOpen("storage");
-    return storage;
-  }
-
   public boolean isContiguous() {
-    return Arrays.equals(strides, Shapes.contiguousStrides(shape)) || numel() <= 1;
+    return data.isContiguous();
   }
 
   public boolean isClosed() {
@@ -204,10 +200,10 @@ public final class Tensor implements AutoCloseable {
   }
 
   /** Throws when the tensor was closed; op names the operation for the message. */
-  void checkOpen(String op) {
+  private void checkOpen(String op) {
     if (closed) {
       throw new IllegalStateException(
-          op + ": tensor " + Arrays.toString(shape) + " " + dtype + " was closed (used after close, or its scope ended)");
+          op + ": tensor " + Arrays.toString(data.shape()) + " " + dtype + " was closed (used after close, or its scope ended)");
     }
   }
 
@@ -228,7 +224,7 @@ public final class Tensor implements AutoCloseable {
   public void close() {
     if (closed) return;
     closed = true;
-    storage.release();
+    data.storage().release();
     if (grad != null) {
       grad.close();
       grad = null;
@@ -244,12 +240,7 @@ public final class Tensor implements AutoCloseable {
 
   /** Marks a leaf tensor as one whose gradient backward() computes. Returns this. */
   public Tensor requiresGrad(boolean value) {
-    if (value && dtype != DType.F32) {
-      throw new IllegalArgumentException("requiresGrad: only f32 tensors have gradients, this one is " + dtype);
-    }
-    if (!value && gradFn != null) {
-      throw new IllegalArgumentException("requiresGrad(false): the tensor is the result of an op; use detach()");
-    }
+    Autograd.checkRequiresGrad(this, value);
     requiresGrad = value;
     return this;
   }
@@ -257,10 +248,6 @@ public final class Tensor implements AutoCloseable {
   /** The accumulated gradient of a leaf, or null before the first backward(). */
   public Tensor grad() {
     return grad;
-  }
-
-  void setGrad(Tensor g) {
-    grad = g;
   }
 
   /** Drops the gradient (the next backward() starts from zero). */
@@ -288,111 +275,55 @@ public final class Tensor implements AutoCloseable {
 
   /** A view on the same data that records no history. */
   public Tensor detach() {
-    checkOpen("detach");
-    storage.retain();
-    return new Tensor(device, storage, offset, shape, strides, dtype);
+    return Views.detach(this);
   }
 
   // ------------------------------------------------------------------ in-place fills (no gradient)
 
   /** Sets every element to value. Returns this. */
   public Tensor fill(float value) {
-    checkInPlace("fill");
-    Memory.fill(this, value);
-    return this;
+    return MemoryFunctions.fill(this, value);
   }
 
   /** Refills with uniform values in [lo, hi). Returns this. */
   public Tensor fillUniform(Generator gen, float lo, float hi) {
-    checkInPlace("fillUniform");
-    Memory.randUniform(this, gen.seed(), gen.advance(numel()), lo, hi);
-    return this;
+    return MemoryFunctions.fillUniform(this, gen, lo, hi);
   }
 
   /** Refills with normal values. Returns this. */
   public Tensor fillNormal(Generator gen, float mean, float std) {
-    checkInPlace("fillNormal");
-    Memory.randNormal(this, gen.seed(), gen.advance(numel()), mean, std);
-    return this;
+    return MemoryFunctions.fillNormal(this, gen, mean, std);
   }
 
   /** Overwrites the values from a host array of the same size. Returns this. */
   public Tensor copyFrom(float[] data) {
-    checkInPlace("copyFrom");
-    if (data.length != numel()) {
-      throw new IllegalArgumentException("copyFrom: " + data.length + " values for tensor " + Arrays.toString(shape));
-    }
-    Memory.write(this, data);
-    return this;
+    return MemoryFunctions.copyFrom(this, data);
   }
 
   /** Overwrites the values with src's (same shape and device). Returns this. */
   public Tensor copyFrom(Tensor src) {
-    checkInPlace("copyFrom");
-    src.checkOpen("copyFrom");
-    F.checkSameDevice("copyFrom", this, src);
-    F.checkSameShape("copyFrom", this, src);
-    if (src.dtype != dtype) throw new IllegalArgumentException("copyFrom: dtype " + src.dtype + " into " + dtype);
-    Memory.copy(src, this);
-    return this;
-  }
-
-  private void checkInPlace(String op) {
-    checkOpen(op);
-    if (dtype != DType.F32) throw new IllegalArgumentException(op + ": tensor is " + dtype + ", not f32");
-    if (!isContiguous()) throw new IllegalArgumentException(op + ": tensor " + Arrays.toString(shape) + " is a non-contiguous view");
-    if (gradFn != null && Grad.isEnabled()) {
-      throw new IllegalStateException(op + ": cannot modify the result of a recorded op in place; use Grad.off() or detach()");
-    }
+    return MemoryFunctions.copyFrom(this, src);
   }
 
   // ------------------------------------------------------------------ data out
 
   /** Copies the values to a new Java array (row-major). */
   public float[] toArray() {
-    checkOpen("toArray");
-    if (dtype != DType.F32) throw new IllegalArgumentException("toArray: tensor is " + dtype + "; use toIntArray()");
-    try (Tensor c = isContiguous() ? null : contiguousNoGrad()) {
-      float[] out = new float[Math.toIntExact(numel())];
-      Memory.read(c == null ? this : c, out);
-      return out;
-    }
+    return MemoryFunctions.toArray(this);
   }
 
   public int[] toIntArray() {
-    checkOpen("toIntArray");
-    if (dtype != DType.I32) throw new IllegalArgumentException("toIntArray: tensor is " + dtype + "; use toArray()");
-    try (Tensor c = isContiguous() ? null : contiguousNoGrad()) {
-      int[] out = new int[Math.toIntExact(numel())];
-      Memory.read(c == null ? this : c, out);
-      return out;
-    }
+    return MemoryFunctions.toIntArray(this);
   }
 
   /** The value of a one-element tensor. */
   public float item() {
-    checkOpen("item");
-    if (numel() != 1) {
-      throw new IllegalArgumentException("item: tensor " + Arrays.toString(shape) + " has " + numel() + " elements, not 1");
-    }
-    if (dtype == DType.I32) return toIntArray()[0];
-    return toArray()[0];
+    return MemoryFunctions.item(this);
   }
 
   /** A copy on another device, or a new handle on the same data when already there. */
   public Tensor to(Device target) {
-    checkOpen("to");
-    if (target == device) return Views.alias(this);
-    Tensor out;
-    if (dtype == DType.F32) out = of(target, toArray(), shape);
-    else out = ofInts(target, toIntArray(), shape);
-    return out;
-  }
-
-  Tensor contiguousNoGrad() {
-    Tensor out = empty(device, dtype, shape);
-    Memory.copy(this, out);
-    return out;
+    return MemoryFunctions.to(this, target);
   }
 
   // ------------------------------------------------------------------ views
@@ -409,11 +340,7 @@ public final class Tensor implements AutoCloseable {
 
   /** Flattens dimensions start..end into one. */
   public Tensor flatten(int startDim) {
-    int s = Shapes.dim("flatten", startDim, shape.length);
-    long[] ns = new long[s + 1];
-    System.arraycopy(shape, 0, ns, 0, s);
-    ns[s] = -1;
-    return reshape(ns);
+    return Views.flatten(this, startDim);
   }
 
   public Tensor transpose(int d0, int d1) {
@@ -422,8 +349,7 @@ public final class Tensor implements AutoCloseable {
 
   /** Transpose of a 2-D tensor. */
   public Tensor t() {
-    if (shape.length != 2) throw new IllegalArgumentException("t: expects a 2-D tensor, got " + Arrays.toString(shape));
-    return transpose(0, 1);
+    return Views.t(this);
   }
 
   public Tensor permute(int... dims) {
@@ -484,7 +410,7 @@ public final class Tensor implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Tensor" + Arrays.toString(shape) + " " + dtype + " on " + device + (closed ? " (closed)" : "")
-        + (requiresGrad ? " requiresGrad" : "") + (gradFn != null ? " grad_fn=" + gradFn.name : "");
+    return "Tensor" + Arrays.toString(data.shape()) + " " + dtype + " on " + device + (closed ? " (closed)" : "")
+        + (requiresGrad ? " requiresGrad" : "") + (gradFn != null ? " grad_fn=" + gradFn.name() : "");
   }
 }

@@ -2,7 +2,9 @@ package dev.nerve.bench;
 
 import dev.nerve.Device;
 import dev.nerve.Tensor;
-import dev.nerve.ops.Gemm;
+import dev.nerve.internal.Tensors;
+import dev.nerve.internal.ops.Gemm;
+import dev.nerve.internal.ops.Operand;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
@@ -96,6 +98,7 @@ public class GemmBenchmark {
   // Nerve
   private Device device;
   private Tensor a, b, c;
+  private Operand oa, ob, oc;  // their layouts, for the kernel calls
   // OpenBLAS
   private FloatPointer pa, pb, pc;
   private FloatPointer[] batchA, batchB, batchC;  // the matrices of a batch, made once
@@ -113,10 +116,13 @@ public class GemmBenchmark {
     float[] bv = values(s.batch * s.k * s.n, 5, 0.5f);
     if (params.getBenchmark().endsWith(".nerve")) {
       device = Device.cpu(THREADS);
-      if (isa.equals("avx2")) device.context().setIsa(1);  // NV_ISA_AVX2
+      if (isa.equals("avx2")) Tensors.context(device).setIsa(1);  // NV_ISA_AVX2
       a = Tensor.of(device, av, av.length);
       b = Tensor.of(device, bv, bv.length);
       c = Tensor.zeros(device, s.batch * s.m * s.n);
+      oa = Tensors.data(a);
+      ob = Tensors.data(b);
+      oc = Tensors.data(c);
     } else {
       String core = System.getenv("OPENBLAS_CORETYPE");
       if (isa.equals("avx2") && !"Haswell".equalsIgnoreCase(core))
@@ -152,10 +158,10 @@ public class GemmBenchmark {
   @Benchmark
   public Tensor nerve() {
     if (s.batch == 1) {
-      Gemm.gemm(s.m, s.n, s.k, 1f, a, s.ta, s.lda(), b, s.tb, s.ldb(), 0f, c, s.n);
+      Gemm.gemm(s.m, s.n, s.k, 1f, oa, s.ta, s.lda(), ob, s.tb, s.ldb(), 0f, oc, s.n);
     } else {
-      Gemm.gemmBatched(s.batch, s.m, s.n, s.k, 1f, a, s.ta, s.lda(), (long) s.m * s.k, b, s.tb, s.ldb(),
-          (long) s.k * s.n, 0f, c, s.n, (long) s.m * s.n);
+      Gemm.gemmBatched(s.batch, s.m, s.n, s.k, 1f, oa, s.ta, s.lda(), (long) s.m * s.k, ob, s.tb, s.ldb(),
+          (long) s.k * s.n, 0f, oc, s.n, (long) s.m * s.n);
     }
     return c;
   }

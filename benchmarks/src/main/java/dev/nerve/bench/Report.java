@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 public final class Report {
   /**
    * FP32 FMA peak the "of peak" column divides by: 542 GFLOP/s, measured on this kind of machine
-   * (2 cores, Zen 5, AVX-512) by native/dev/fma_peak.cpp (see native/dev/gemm_notes.md; DESIGN.md's
-   * older 354 was taken with the other core busy). {@code -Dnerve.bench.peakGflops=...} overrides.
+   * (2 cores, Zen 5, AVX-512) by native/dev/fma_peak.cpp (see native/dev/gemm_notes.md; an older
+   * figure of 354 was taken with the other core busy). {@code -Dnerve.bench.peakGflops=...} overrides.
    */
   private static final double PEAK_GFLOPS = Double.parseDouble(System.getProperty("nerve.bench.peakGflops", "542"));
 

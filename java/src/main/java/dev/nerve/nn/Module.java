@@ -2,6 +2,7 @@ package dev.nerve.nn;
 
 import dev.nerve.Tensor;
 import dev.nerve.io.Checkpoint;
+import dev.nerve.io.Stateful;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.Map;
  * gradient-requiring tensors) and child modules, has a training and an evaluation mode, and
  * maps an input to an output in {@link #forward}. Closing a module frees its parameters.
  */
-public abstract class Module implements AutoCloseable {
+public abstract class Module implements AutoCloseable, Stateful {
   private final Map<String, Tensor> parameters = new LinkedHashMap<>();
   private final Map<String, Module> children = new LinkedHashMap<>();
   private final Map<String, Tensor> buffers = new LinkedHashMap<>();
@@ -70,6 +71,7 @@ public abstract class Module implements AutoCloseable {
    * The tensors that make up the module's state, by dotted path: its parameters, then its buffers
    * (running statistics). The tensors themselves, not copies.
    */
+  @Override
   public final Map<String, Tensor> stateDict() {
     Map<String, Tensor> out = namedParameters();
     collectBuffers("", out);

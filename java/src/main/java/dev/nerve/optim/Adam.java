@@ -1,7 +1,7 @@
 package dev.nerve.optim;
 
 import dev.nerve.Tensor;
-import dev.nerve.ops.Updates;
+import dev.nerve.internal.UpdateFunctions;
 import java.util.List;
 
 /**
@@ -48,7 +48,7 @@ public class Adam extends Optimizer {
 
   @Override
   protected final void update(List<Tensor> w, List<Tensor> g) {
-    Updates.adam(w, g, states(w, "exp_avg"), states(w, "exp_avg_sq"), lr, beta1, beta2, eps, weightDecay, decoupled,
+    UpdateFunctions.adam(w, g, states(w, "exp_avg"), states(w, "exp_avg_sq"), lr, beta1, beta2, eps, weightDecay, decoupled,
         steps);
   }
 }

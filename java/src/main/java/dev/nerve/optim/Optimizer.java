@@ -1,6 +1,7 @@
 package dev.nerve.optim;
 
 import dev.nerve.Tensor;
+import dev.nerve.io.StatefulOptimizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -12,7 +13,7 @@ import java.util.Map;
  * state tensors created on first use and kept on the parameters' device. {@link #step()} hands
  * all parameters that have a gradient to one fused native update.
  */
-public abstract class Optimizer implements AutoCloseable {
+public abstract class Optimizer implements AutoCloseable, StatefulOptimizer {
   protected final List<Tensor> params;
   protected float lr;
   protected long steps;
@@ -71,15 +72,18 @@ public abstract class Optimizer implements AutoCloseable {
     }
   }
 
+  @Override
   public final float lr() {
     return lr;
   }
 
+  @Override
   public final void setLr(float lr) {
     checkNonNegative("learning rate", lr);
     this.lr = lr;
   }
 
+  @Override
   public final long stepCount() {
     return steps;
   }
@@ -97,6 +101,7 @@ public abstract class Optimizer implements AutoCloseable {
   }
 
   /** The parameters this optimizer updates, in order. */
+  @Override
   public final List<Tensor> parameters() {
     return params;
   }
@@ -105,6 +110,7 @@ public abstract class Optimizer implements AutoCloseable {
    * The state tensors by "index.key" ("0.exp_avg", "3.momentum_buffer"), index being the
    * parameter's position; only the states created so far. The tensors themselves, not copies.
    */
+  @Override
   public final Map<String, Tensor> stateDict() {
     Map<String, Tensor> out = new java.util.LinkedHashMap<>();
     for (int i = 0; i < params.size(); i++) {
@@ -122,6 +128,7 @@ public abstract class Optimizer implements AutoCloseable {
    * @throws IllegalArgumentException naming a bad name, a parameter index out of range or a shape
    *     that differs from its parameter's
    */
+  @Override
   public final void loadStateDict(Map<String, Tensor> values, long stepCount) {
     if (stepCount < 0) throw new IllegalArgumentException(getClass().getSimpleName() + ".loadStateDict: negative step count " + stepCount);
     List<Object[]> plan = new ArrayList<>();

@@ -1,7 +1,7 @@
 package dev.nerve.optim;
 
 import dev.nerve.Tensor;
-import dev.nerve.ops.Updates;
+import dev.nerve.internal.UpdateFunctions;
 import java.util.List;
 
 /**
@@ -39,7 +39,7 @@ public final class RMSprop extends Optimizer {
 
   @Override
   protected void update(List<Tensor> w, List<Tensor> g) {
-    Updates.rmsprop(w, g, states(w, "square_avg"), momentum == 0 ? null : states(w, "momentum_buffer"), lr, alpha,
+    UpdateFunctions.rmsprop(w, g, states(w, "square_avg"), momentum == 0 ? null : states(w, "momentum_buffer"), lr, alpha,
         eps, weightDecay, momentum);
   }
 }

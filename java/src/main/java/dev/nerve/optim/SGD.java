@@ -1,7 +1,7 @@
 package dev.nerve.optim;
 
 import dev.nerve.Tensor;
-import dev.nerve.ops.Updates;
+import dev.nerve.internal.UpdateFunctions;
 import java.util.List;
 
 /**
@@ -49,6 +49,6 @@ public final class SGD extends Optimizer {
   @Override
   protected void update(List<Tensor> w, List<Tensor> g) {
     List<Tensor> buf = momentum == 0 ? null : states(w, "momentum_buffer");
-    Updates.sgd(w, g, buf, lr, momentum, dampening, weightDecay, nesterov, steps == 1);
+    UpdateFunctions.sgd(w, g, buf, lr, momentum, dampening, weightDecay, nesterov, steps == 1);
   }
 }

@@ -8,7 +8,7 @@ import org.bytedeco.javacpp.tools.InfoMapper;
 
 /**
  * The JavaCPP preset of Nerve's native core: JavaCPP parses {@code native/include/nerve.h}
- * and generates {@code dev.nerve.bindings.Nerve}. Only {@code dev.nerve.ops} calls it.
+ * and generates {@code dev.nerve.bindings.Nerve}. Only {@code dev.nerve.internal.ops} calls it.
  */
 @Properties(
     target = "dev.nerve.bindings.Nerve",

@@ -1,0 +1,49 @@
+package dev.nerve.internal;
+
+import static dev.nerve.internal.Checks.check;
+import static dev.nerve.internal.Checks.checkF32;
+import static dev.nerve.internal.Checks.checkSameDevice;
+import static dev.nerve.internal.Checks.shape;
+import static dev.nerve.internal.MemoryFunctions.dense;
+
+import dev.nerve.DType;
+import dev.nerve.Tensor;
+import dev.nerve.internal.ops.Gathers;
+import java.util.Arrays;
+
+/** The embedding lookup with its scatter-add gradient, on the {@link Gathers} kernels. */
+public final class EmbeddingFunctions {
+  private EmbeddingFunctions() {}
+
+  /** Rows of weight [num, dim] at i32 indices [...]: [..., dim]. */
+  public static Tensor embedding(Tensor indices, Tensor weight) {
+    String op = "embedding";
+    checkF32(op, "weight", weight);
+    Checks.checkI32(op, "indices", "", indices);
+    checkSameDevice(op, indices, weight);
+    check(weight.dim() == 2, "embedding: weight must be 2-D [num, dim], got %s", shape(weight));
+    long num = weight.size(0);
+    long dim = weight.size(1);
+    Tensor idx = dense(indices);
+    Tensor w = dense(weight);
+    long[] shape = Arrays.copyOf(indices.shape(), indices.dim() + 1);
+    shape[indices.dim()] = dim;
+    Tensor out = Tensor.empty(weight.device(), DType.F32, shape);
+    try {
+      Gathers.gatherRows(Tensors.data(w), Tensors.data(idx), Tensors.data(out));
+    } catch (IllegalArgumentException e) {
+      out.close();
+      throw new IllegalArgumentException(op + ": " + e.getMessage().replace("nv_gather_rows_f32: ", "")
+          + " (the table has " + num + " rows, indices " + Arrays.toString(shape(indices)) + ")", e);
+    } finally {
+      if (w != weight) w.close();
+    }
+    return Autograd.record(out, op, g -> {
+      Tensor gd = dense(g);
+      Tensor dw = Tensor.zeros(g.device(), num, dim);
+      Gathers.scatterAddRows(Tensors.data(gd), Tensors.data(idx), Tensors.data(dw));
+      if (gd != g) gd.close();
+      return new Tensor[] {dw};
+    }, weight);
+  }
+}

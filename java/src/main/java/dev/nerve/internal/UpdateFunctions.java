@@ -1,0 +1,38 @@
+package dev.nerve.internal;
+
+import dev.nerve.Tensor;
+import dev.nerve.internal.ops.Operand;
+import dev.nerve.internal.ops.Updates;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The optimizers' fused updates over lists of tensors, on the {@link Updates} kernels: what
+ * {@code dev.nerve.optim} calls. The tensors are parameters, their gradients and state tensors
+ * (contiguous f32, one device); a null list is an absent state.
+ */
+public final class UpdateFunctions {
+  private UpdateFunctions() {}
+
+  private static List<Operand> data(List<Tensor> tensors) {
+    if (tensors == null) return null;
+    List<Operand> out = new ArrayList<>(tensors.size());
+    for (Tensor t : tensors) out.add(Tensors.data(t));
+    return out;
+  }
+
+  public static void sgd(List<Tensor> w, List<Tensor> g, List<Tensor> buf, float lr, float momentum, float dampening,
+      float weightDecay, boolean nesterov, boolean firstStep) {
+    Updates.sgd(data(w), data(g), data(buf), lr, momentum, dampening, weightDecay, nesterov, firstStep);
+  }
+
+  public static void rmsprop(List<Tensor> w, List<Tensor> g, List<Tensor> sq, List<Tensor> buf, float lr, float alpha,
+      float eps, float weightDecay, float momentum) {
+    Updates.rmsprop(data(w), data(g), data(sq), data(buf), lr, alpha, eps, weightDecay, momentum);
+  }
+
+  public static void adam(List<Tensor> w, List<Tensor> g, List<Tensor> m, List<Tensor> v, float lr, float beta1,
+      float beta2, float eps, float weightDecay, boolean decoupled, long step) {
+    Updates.adam(data(w), data(g), data(m), data(v), lr, beta1, beta2, eps, weightDecay, decoupled, step);
+  }
+}

@@ -1,0 +1,132 @@
+package dev.nerve.internal.ops;
+
+import dev.nerve.bindings.Nerve;
+import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * A block of device memory from the context's caching allocator, shared by a tensor and its
+ * views through a reference count. The last {@link #release()} frees it; a {@link Cleaner} frees
+ * it too if every tensor on it became unreachable without being closed (a safety net, not the
+ * way memory is meant to go back).
+ */
+public final class Storage {
+  private static final Cleaner CLEANER = Cleaner.create();
+  /** -Dnerve.debugLeaks=true: remember where each block was allocated and report leaked ones. */
+  private static final boolean DEBUG_LEAKS = Boolean.getBoolean("nerve.debugLeaks");
+
+  private final Context context;
+  private final Pointer base;
+  private final FreeAction free;
+  private final Cleaner.Cleanable cleanable;
+  private int references = 1;
+
+  private Storage(Context context, Pointer base, long bytes, Runnable foreignRelease) {
+    this.context = context;
+    this.base = base;
+    this.free = new FreeAction(context, base.address(), bytes, DEBUG_LEAKS ? new Throwable("allocated here") : null,
+        foreignRelease);
+    this.cleanable = CLEANER.register(this, free);
+  }
+
+  /**
+   * Memory that Nerve did not allocate (another library's device buffer): used in place, never
+   * freed by Nerve; release runs once when the last tensor on it is closed (or collected).
+   */
+  public static Storage foreign(Context context, long address, long bytes, Runnable release) {
+    if (address == 0) throw new IllegalArgumentException("Tensor.wrap: the address is 0 (NULL)");
+    return new Storage(context, withAddress(address), bytes, release == null ? () -> { } : release);
+  }
+
+  private static Pointer withAddress(long value) {
+    return new Pointer() {
+      {
+        address = value;
+      }
+    };
+  }
+
+  /** The device address of byte offset 0 (interop: cuBLAS, cuDNN, one's own kernels). */
+  public long deviceAddress() {
+    return base.address();
+  }
+
+  /** Allocates bytes on the context (uninitialised). */
+  public static Storage allocate(Context context, long bytes) {
+    Pointer out = new Pointer();
+    Native.check(Nerve.nv_alloc(context.handle, bytes, out), "nv_alloc");
+    return new Storage(context, out, bytes, null);
+  }
+
+  Context context() {
+    return context;
+  }
+
+  public synchronized void retain() {
+    if (references <= 0) throw new IllegalStateException("storage already freed");
+    references++;
+  }
+
+  /** Drops one reference; frees the memory when it was the last. */
+  public synchronized void release() {
+    if (references <= 0) return;
+    if (--references == 0) {
+      free.released = true;
+      cleanable.clean();
+    }
+  }
+
+  /** A float pointer at element offset (only for calls into the bindings). */
+  FloatPointer f32(long offset) {
+    return new FloatPointer(base).position(offset);
+  }
+
+  IntPointer i32(long offset) {
+    return new IntPointer(base).position(offset);
+  }
+
+  Pointer raw(long byteOffset) {
+    return new Pointer(base).position(byteOffset);
+  }
+
+  /** Frees the block exactly once, from release() or from the Cleaner thread. */
+  private static final class FreeAction implements Runnable {
+    private final Context context;
+    private final long address;
+    private final long bytes;
+    private final Throwable allocation;
+    private final Runnable foreignRelease;
+    private final AtomicBoolean done = new AtomicBoolean();
+    volatile boolean released;
+
+    FreeAction(Context context, long address, long bytes, Throwable allocation, Runnable foreignRelease) {
+      this.context = context;
+      this.address = address;
+      this.bytes = bytes;
+      this.allocation = allocation;
+      this.foreignRelease = foreignRelease;
+    }
+
+    @Override
+    public void run() {
+      if (done.compareAndSet(false, true)) {
+        if (!released && allocation != null) {
+          System.err.println("nerve: leaked " + bytes + " bytes (a tensor was never closed); freed by the garbage collector");
+          allocation.printStackTrace();
+        }
+        if (foreignRelease != null) {
+          foreignRelease.run();
+          return;
+        }
+        Nerve.nv_free(context.handle, new Pointer() {
+          {
+            address = FreeAction.this.address;
+          }
+        });
+      }
+    }
+  }
+}
