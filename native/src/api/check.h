@@ -2,6 +2,8 @@
 // Each names the function and the offending value, so nv_last_error() is self-explanatory.
 #pragma once
 #include <cmath>
+#include <cstring>
+#include <initializer_list>
 
 #include "core/context.h"
 #include "core/error.h"
@@ -13,12 +15,38 @@
 #define NV_CHECK_PTR(p, needed, fn) \
   NV_CHECK((p) != nullptr || !(needed), fn ": " #p " is NULL")
 
+// NV_CHECK_PTR for several pointers: NV_CHECK_PTRS(needed, fn, x, y) fails naming the first NULL.
+#define NV_CHECK_PTRS(needed, fn, ...)                                                      \
+  do {                                                                                      \
+    if (needed) NV_TRY(::nv::check_ptrs(fn, #__VA_ARGS__, {__VA_ARGS__}));                 \
+  } while (0)
+
+// Returns from the calling function when st is not NV_OK.
+#define NV_TRY(st)                            \
+  do {                                        \
+    nv_status nv_try_ = (st);                 \
+    if (nv_try_ != NV_OK) return nv_try_;     \
+  } while (0)
+
 #define NV_CHECK_FINITE(v, fn) NV_CHECK(std::isfinite(v), fn ": " #v "=%g is not finite", (double)(v))
 
 #define NV_CHECK_NDIM(ndim, fn) \
   NV_CHECK((ndim) >= 0 && (ndim) <= 8, fn ": ndim=%d is outside [0, 8]", (int)(ndim))
 
 namespace nv {
+
+// NV_CHECK_PTRS's check: names is the comma-separated list of the pointers' names.
+inline nv_status check_ptrs(const char* fn, const char* names,
+                            std::initializer_list<const void*> ptrs) {
+  for (const void* p : ptrs) {
+    const size_t len = std::strcspn(names, ",");
+    if (p == nullptr)
+      return fail(NV_ERR_INVALID_ARGUMENT, "%s: %.*s is NULL", fn, int(len), names);
+    names += len;
+    while (*names == ',' || *names == ' ') ++names;
+  }
+  return NV_OK;
+}
 
 // Checks a shape (all sizes >= 0) and returns the element count, or -1 after setting the
 // error (caller returns NV_ERR_INVALID_ARGUMENT). Counts that overflow int64 are rejected.

@@ -69,10 +69,8 @@ nv_status pool_shape(const char* fn, int64_t N, int64_t C, int64_t H, int64_t W,
   NV_CHECK(H <= (int64_t(1) << 30) && W <= (int64_t(1) << 30) && H * W < (int64_t(1) << 31),
            "%s: the %lldx%lld plane is too large for int32 indices", fn, (long long)H, (long long)W);
   int64_t P = 0, Q = 0;
-  nv_status st = pool_out(fn, H, R, sh, ph, ceil_mode, &P);
-  if (st != NV_OK) return st;
-  st = pool_out(fn, W, S, sw, pw, ceil_mode, &Q);
-  if (st != NV_OK) return st;
+  NV_TRY(pool_out(fn, H, R, sh, ph, ceil_mode, &P));
+  NV_TRY(pool_out(fn, W, S, sw, pw, ceil_mode, &Q));
   s = PoolShape{N, C, H, W, R, S, sh, sw, ph, pw, P, Q, count_include_pad};
   return NV_OK;
 }
@@ -89,9 +87,8 @@ nv_status nv_conv2d_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H, in
   const char* fn = "nv_conv2d_forward_f32";
   NV_CHECK_CTX(ctx, fn);
   ConvShape s;
-  nv_status st = conv_shape(fn, N, C, H, W, K, R, S, stride_h, stride_w, pad_h, pad_w, dil_h,
-                            dil_w, groups, s);
-  if (st != NV_OK) return st;
+  NV_TRY(conv_shape(fn, N, C, H, W, K, R, S, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w,
+                    groups, s));
   NV_CHECK_PTR(x, N > 0, "nv_conv2d_forward_f32");
   NV_CHECK_PTR(w, true, "nv_conv2d_forward_f32");
   NV_CHECK_PTR(y, N > 0, "nv_conv2d_forward_f32");
@@ -106,9 +103,8 @@ nv_status nv_conv2d_backward_data_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t
   const char* fn = "nv_conv2d_backward_data_f32";
   NV_CHECK_CTX(ctx, fn);
   ConvShape s;
-  nv_status st = conv_shape(fn, N, C, H, W, K, R, S, stride_h, stride_w, pad_h, pad_w, dil_h,
-                            dil_w, groups, s);
-  if (st != NV_OK) return st;
+  NV_TRY(conv_shape(fn, N, C, H, W, K, R, S, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w,
+                    groups, s));
   NV_CHECK_PTR(dy, N > 0, "nv_conv2d_backward_data_f32");
   NV_CHECK_PTR(w, true, "nv_conv2d_backward_data_f32");
   NV_CHECK_PTR(dx, N > 0, "nv_conv2d_backward_data_f32");
@@ -124,11 +120,9 @@ nv_status nv_conv2d_backward_filter_f32(nv_ctx* ctx, int64_t N, int64_t C, int64
   const char* fn = "nv_conv2d_backward_filter_f32";
   NV_CHECK_CTX(ctx, fn);
   ConvShape s;
-  nv_status st = conv_shape(fn, N, C, H, W, K, R, S, stride_h, stride_w, pad_h, pad_w, dil_h,
-                            dil_w, groups, s);
-  if (st != NV_OK) return st;
-  NV_CHECK_PTR(x, N > 0, "nv_conv2d_backward_filter_f32");
-  NV_CHECK_PTR(dy, N > 0, "nv_conv2d_backward_filter_f32");
+  NV_TRY(conv_shape(fn, N, C, H, W, K, R, S, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w,
+                    groups, s));
+  NV_CHECK_PTRS(N > 0, "nv_conv2d_backward_filter_f32", x, dy);
   NV_CHECK_PTR(dw, true, "nv_conv2d_backward_filter_f32");
   return ctx->backend->conv2d_backward_filter_f32(ctx, s, x, dy, dw, dbias);
 }
@@ -146,11 +140,8 @@ nv_status nv_max_pool2d_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H
   const char* fn = "nv_max_pool2d_forward_f32";
   NV_CHECK_CTX(ctx, fn);
   PoolShape s;
-  nv_status st = pool_shape(fn, N, C, H, W, R, S, stride_h, stride_w, pad_h, pad_w, ceil_mode,
-                            false, s);
-  if (st != NV_OK) return st;
-  NV_CHECK_PTR(x, N * C > 0, "nv_max_pool2d_forward_f32");
-  NV_CHECK_PTR(y, N * C > 0, "nv_max_pool2d_forward_f32");
+  NV_TRY(pool_shape(fn, N, C, H, W, R, S, stride_h, stride_w, pad_h, pad_w, ceil_mode, false, s));
+  NV_CHECK_PTRS(N * C > 0, "nv_max_pool2d_forward_f32", x, y);
   return ctx->backend->max_pool2d_forward_f32(ctx, s, x, y, argmax);
 }
 
@@ -164,9 +155,7 @@ nv_status nv_max_pool2d_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t 
            (long long)N, (long long)C, (long long)H, (long long)W, (long long)P, (long long)Q);
   NV_CHECK(H * W < (int64_t(1) << 31), "%s: the %lldx%lld plane is too large for int32 indices",
            fn, (long long)H, (long long)W);
-  NV_CHECK_PTR(dy, N * C > 0, "nv_max_pool2d_backward_f32");
-  NV_CHECK_PTR(argmax, N * C > 0, "nv_max_pool2d_backward_f32");
-  NV_CHECK_PTR(dx, N * C > 0, "nv_max_pool2d_backward_f32");
+  NV_CHECK_PTRS(N * C > 0, "nv_max_pool2d_backward_f32", dy, argmax, dx);
   PoolShape s{N, C, H, W, 1, 1, 1, 1, 0, 0, P, Q, false};
   return ctx->backend->max_pool2d_backward_f32(ctx, s, dy, argmax, dx);
 }
@@ -178,11 +167,9 @@ nv_status nv_avg_pool2d_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H
   const char* fn = "nv_avg_pool2d_forward_f32";
   NV_CHECK_CTX(ctx, fn);
   PoolShape s;
-  nv_status st = pool_shape(fn, N, C, H, W, R, S, stride_h, stride_w, pad_h, pad_w, ceil_mode,
-                            count_include_pad != 0, s);
-  if (st != NV_OK) return st;
-  NV_CHECK_PTR(x, N * C > 0, "nv_avg_pool2d_forward_f32");
-  NV_CHECK_PTR(y, N * C > 0, "nv_avg_pool2d_forward_f32");
+  NV_TRY(pool_shape(fn, N, C, H, W, R, S, stride_h, stride_w, pad_h, pad_w, ceil_mode,
+                    count_include_pad != 0, s));
+  NV_CHECK_PTRS(N * C > 0, "nv_avg_pool2d_forward_f32", x, y);
   return ctx->backend->avg_pool2d_forward_f32(ctx, s, x, y);
 }
 
@@ -193,11 +180,9 @@ nv_status nv_avg_pool2d_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t 
   const char* fn = "nv_avg_pool2d_backward_f32";
   NV_CHECK_CTX(ctx, fn);
   PoolShape s;
-  nv_status st = pool_shape(fn, N, C, H, W, R, S, stride_h, stride_w, pad_h, pad_w, ceil_mode,
-                            count_include_pad != 0, s);
-  if (st != NV_OK) return st;
-  NV_CHECK_PTR(dy, N * C > 0, "nv_avg_pool2d_backward_f32");
-  NV_CHECK_PTR(dx, N * C > 0, "nv_avg_pool2d_backward_f32");
+  NV_TRY(pool_shape(fn, N, C, H, W, R, S, stride_h, stride_w, pad_h, pad_w, ceil_mode,
+                    count_include_pad != 0, s));
+  NV_CHECK_PTRS(N * C > 0, "nv_avg_pool2d_backward_f32", dy, dx);
   return ctx->backend->avg_pool2d_backward_f32(ctx, s, dy, dx);
 }
 
@@ -219,9 +204,10 @@ nv_status nv_batch_norm_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H
     NV_CHECK(running_mean != nullptr && running_var != nullptr,
              "%s: evaluation needs running_mean and running_var (one is NULL)", fn);
   }
-  NV_CHECK_PTR(x, N > 0, "nv_batch_norm_forward_f32");
-  NV_CHECK_PTR(y, N > 0, "nv_batch_norm_forward_f32");
-  return ctx->backend->batch_norm_forward_f32(ctx, N, C, HW, x, gamma, beta, running_mean, running_var, momentum, eps, training != 0, y, save_mean, save_invstd);
+  NV_CHECK_PTRS(N > 0, "nv_batch_norm_forward_f32", x, y);
+  return ctx->backend->batch_norm_forward_f32(ctx, N, C, HW, x, gamma, beta, running_mean,
+                                              running_var, momentum, eps, training != 0, y,
+                                              save_mean, save_invstd);
 }
 
 nv_status nv_batch_norm_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t HW,
@@ -232,12 +218,10 @@ nv_status nv_batch_norm_backward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t 
   NV_CHECK_CTX(ctx, fn);
   NV_CHECK(N >= 0 && C >= 1 && HW >= 1, "%s: N=%lld C=%lld HW=%lld (N >= 0, C and HW >= 1)",
            fn, (long long)N, (long long)C, (long long)HW);
-  NV_CHECK_PTR(x, N > 0, "nv_batch_norm_backward_f32");
-  NV_CHECK_PTR(dy, N > 0, "nv_batch_norm_backward_f32");
-  NV_CHECK_PTR(dx, N > 0, "nv_batch_norm_backward_f32");
-  NV_CHECK_PTR(save_mean, true, "nv_batch_norm_backward_f32");
-  NV_CHECK_PTR(save_invstd, true, "nv_batch_norm_backward_f32");
-  return ctx->backend->batch_norm_backward_f32(ctx, N, C, HW, x, dy, gamma, save_mean, save_invstd, training != 0, dx, dgamma, dbeta);
+  NV_CHECK_PTRS(N > 0, "nv_batch_norm_backward_f32", x, dy, dx);
+  NV_CHECK_PTRS(true, "nv_batch_norm_backward_f32", save_mean, save_invstd);
+  return ctx->backend->batch_norm_backward_f32(ctx, N, C, HW, x, dy, gamma, save_mean,
+                                               save_invstd, training != 0, dx, dgamma, dbeta);
 }
 
 nv_status nv_dropout_forward_f32(nv_ctx* ctx, int64_t n, float p, uint64_t seed,
@@ -246,9 +230,7 @@ nv_status nv_dropout_forward_f32(nv_ctx* ctx, int64_t n, float p, uint64_t seed,
   NV_CHECK_CTX(ctx, fn);
   NV_CHECK_NONNEG(n, "nv_dropout_forward_f32");
   NV_CHECK(p >= 0.0f && p <= 1.0f, "%s: p=%g is outside [0, 1]", fn, (double)p);
-  NV_CHECK_PTR(x, n > 0, "nv_dropout_forward_f32");
-  NV_CHECK_PTR(y, n > 0, "nv_dropout_forward_f32");
-  NV_CHECK_PTR(mask, n > 0, "nv_dropout_forward_f32");
+  NV_CHECK_PTRS(n > 0, "nv_dropout_forward_f32", x, y, mask);
   return ctx->backend->dropout_forward_f32(ctx, n, p, seed, offset, x, y, mask);
 }
 
@@ -257,9 +239,7 @@ nv_status nv_dropout_backward_f32(nv_ctx* ctx, int64_t n, const float* dy, const
   const char* fn = "nv_dropout_backward_f32";
   NV_CHECK_CTX(ctx, fn);
   NV_CHECK_NONNEG(n, "nv_dropout_backward_f32");
-  NV_CHECK_PTR(dy, n > 0, "nv_dropout_backward_f32");
-  NV_CHECK_PTR(mask, n > 0, "nv_dropout_backward_f32");
-  NV_CHECK_PTR(dx, n > 0, "nv_dropout_backward_f32");
+  NV_CHECK_PTRS(n > 0, "nv_dropout_backward_f32", dy, mask, dx);
   return ctx->backend->dropout_backward_f32(ctx, n, dy, mask, dx);
 }
 

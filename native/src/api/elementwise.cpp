@@ -29,8 +29,7 @@ nv_status nv_unary_f32(nv_ctx* ctx, int32_t op, int64_t n, const float* x, float
   NV_CHECK(op >= 0 && op < NV_UNARY_COUNT, "nv_unary_f32: op=%d is outside [0, %d)", op,
            NV_UNARY_COUNT);
   NV_CHECK_NONNEG(n, "nv_unary_f32");
-  NV_CHECK_PTR(x, n > 0, "nv_unary_f32");
-  NV_CHECK_PTR(y, n > 0, "nv_unary_f32");
+  NV_CHECK_PTRS(n > 0, "nv_unary_f32", x, y);
   return ctx->backend->unary_f32(ctx, op, n, x, y, alpha, beta);
 }
 
@@ -41,10 +40,7 @@ nv_status nv_unary_backward_f32(nv_ctx* ctx, int32_t op, int64_t n, const float*
   NV_CHECK(op >= 0 && op < NV_UNARY_COUNT, "nv_unary_backward_f32: op=%d is outside [0, %d)",
            op, NV_UNARY_COUNT);
   NV_CHECK_NONNEG(n, "nv_unary_backward_f32");
-  NV_CHECK_PTR(x, n > 0, "nv_unary_backward_f32");
-  NV_CHECK_PTR(y, n > 0, "nv_unary_backward_f32");
-  NV_CHECK_PTR(dy, n > 0, "nv_unary_backward_f32");
-  NV_CHECK_PTR(dx, n > 0, "nv_unary_backward_f32");
+  NV_CHECK_PTRS(n > 0, "nv_unary_backward_f32", x, y, dy, dx);
   return ctx->backend->unary_backward_f32(ctx, op, n, x, y, dy, dx, alpha, beta);
 }
 
@@ -55,8 +51,7 @@ nv_status nv_binary_f32(nv_ctx* ctx, int32_t op, int32_t ndim, const int64_t* sh
   NV_CHECK(op >= 0 && op < NV_BINARY_COUNT, "nv_binary_f32: op=%d is outside [0, %d)", op,
            NV_BINARY_COUNT);
   int64_t total = 0;
-  nv_status st = check_broadcast("nv_binary_f32", ndim, shape, a, a_strides, b, b_strides, out, &total);
-  if (st != NV_OK) return st;
+  NV_TRY(check_broadcast("nv_binary_f32", ndim, shape, a, a_strides, b, b_strides, out, &total));
   return ctx->backend->binary_f32(ctx, op, false, ndim, shape, a, a_strides, b, b_strides, out);
 }
 
@@ -67,8 +62,7 @@ nv_status nv_compare_f32(nv_ctx* ctx, int32_t op, int32_t ndim, const int64_t* s
   NV_CHECK(op >= NV_COMPARE_EQ && op <= NV_COMPARE_LE, "nv_compare_f32: op=%d is outside [0, %d]",
            op, NV_COMPARE_LE);
   int64_t total = 0;
-  nv_status st = check_broadcast("nv_compare_f32", ndim, shape, a, a_strides, b, b_strides, out, &total);
-  if (st != NV_OK) return st;
+  NV_TRY(check_broadcast("nv_compare_f32", ndim, shape, a, a_strides, b, b_strides, out, &total));
   return ctx->backend->binary_f32(ctx, op, true, ndim, shape, a, a_strides, b, b_strides, out);
 }
 

@@ -11,14 +11,12 @@ nv_status nv_copy_strided(nv_ctx* ctx, int32_t elem_size, int32_t ndim, const in
   NV_CHECK(elem_size > 0 && elem_size <= 64, "nv_copy_strided: elem_size=%d is outside [1, 64]",
            elem_size);
   NV_CHECK_NDIM(ndim, "nv_copy_strided");
-  NV_CHECK_PTR(shape, ndim > 0, "nv_copy_strided");
-  NV_CHECK_PTR(src_strides, ndim > 0, "nv_copy_strided");
-  NV_CHECK_PTR(dst_strides, ndim > 0, "nv_copy_strided");
+  NV_CHECK_PTRS(ndim > 0, "nv_copy_strided", shape, src_strides, dst_strides);
   int64_t total = nv::checked_numel(fn, ndim, shape);
   if (total < 0) return NV_ERR_INVALID_ARGUMENT;
-  NV_CHECK_PTR(src, total > 0, "nv_copy_strided");
-  NV_CHECK_PTR(dst, total > 0, "nv_copy_strided");
-  return ctx->backend->copy_strided(ctx, elem_size, ndim, shape, src, src_strides, dst, dst_strides);
+  NV_CHECK_PTRS(total > 0, "nv_copy_strided", src, dst);
+  return ctx->backend->copy_strided(ctx, elem_size, ndim, shape, src, src_strides, dst,
+                                    dst_strides);
 }
 
 nv_status nv_fill_f32(nv_ctx* ctx, int64_t n, float value, float* y) {
@@ -38,16 +36,14 @@ nv_status nv_fill_i32(nv_ctx* ctx, int64_t n, int32_t value, int32_t* y) {
 nv_status nv_cast_i32_f32(nv_ctx* ctx, int64_t n, const int32_t* x, float* y) {
   NV_CHECK_CTX(ctx, "nv_cast_i32_f32");
   NV_CHECK_NONNEG(n, "nv_cast_i32_f32");
-  NV_CHECK_PTR(x, n > 0, "nv_cast_i32_f32");
-  NV_CHECK_PTR(y, n > 0, "nv_cast_i32_f32");
+  NV_CHECK_PTRS(n > 0, "nv_cast_i32_f32", x, y);
   return ctx->backend->cast_i32_f32(ctx, n, x, y);
 }
 
 nv_status nv_cast_f32_i32(nv_ctx* ctx, int64_t n, const float* x, int32_t* y) {
   NV_CHECK_CTX(ctx, "nv_cast_f32_i32");
   NV_CHECK_NONNEG(n, "nv_cast_f32_i32");
-  NV_CHECK_PTR(x, n > 0, "nv_cast_f32_i32");
-  NV_CHECK_PTR(y, n > 0, "nv_cast_f32_i32");
+  NV_CHECK_PTRS(n > 0, "nv_cast_f32_i32", x, y);
   return ctx->backend->cast_f32_i32(ctx, n, x, y);
 }
 

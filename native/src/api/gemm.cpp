@@ -43,9 +43,9 @@ nv_status nv_gemm_f32(nv_ctx* ctx, int32_t trans_a, int32_t trans_b, int64_t M, 
                       int64_t K, float alpha, const float* A, int64_t lda, const float* B,
                       int64_t ldb, float beta, float* C, int64_t ldc) {
   NV_CHECK_CTX(ctx, "nv_gemm_f32");
-  nv_status st = check_gemm("nv_gemm_f32", trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc);
-  if (st != NV_OK) return st;
-  return ctx->backend->gemm_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  NV_TRY(check_gemm("nv_gemm_f32", trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc));
+  return ctx->backend->gemm_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda, B, ldb,
+                                beta, C, ldc);
 }
 
 nv_status nv_gemm_strided_batched_f32(nv_ctx* ctx, int32_t trans_a, int32_t trans_b, int64_t M,
@@ -58,8 +58,7 @@ nv_status nv_gemm_strided_batched_f32(nv_ctx* ctx, int32_t trans_a, int32_t tran
   NV_CHECK_NONNEG(batch, "nv_gemm_strided_batched_f32");
   NV_CHECK_NONNEG(stride_a, "nv_gemm_strided_batched_f32");
   NV_CHECK_NONNEG(stride_b, "nv_gemm_strided_batched_f32");
-  nv_status st = check_gemm(fn, trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc);
-  if (st != NV_OK) return st;
+  NV_TRY(check_gemm(fn, trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc));
   // Outputs of different batch entries must not overlap: they may be written concurrently.
   if (batch > 1 && M > 0 && N > 0) {
     int64_t c_extent = (M - 1) * ldc + N;
@@ -69,7 +68,9 @@ nv_status nv_gemm_strided_batched_f32(nv_ctx* ctx, int32_t trans_a, int32_t tran
              (long long)stride_c, (long long)c_extent);
   }
   if (batch == 0) return NV_OK;
-  return ctx->backend->gemm_strided_batched_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha, A, lda, stride_a, B, ldb, stride_b, beta, C, ldc, stride_c, batch);
+  return ctx->backend->gemm_strided_batched_f32(ctx, trans_a != 0, trans_b != 0, M, N, K, alpha,
+                                                A, lda, stride_a, B, ldb, stride_b, beta, C, ldc,
+                                                stride_c, batch);
 }
 
 }  // extern "C"
@@ -87,8 +88,7 @@ extern "C" nv_status nv_internal_gemm_tf32_f32(nv_ctx* ctx, int32_t trans_a, int
   NV_CHECK_NONNEG(batch, "nv_internal_gemm_tf32_f32");
   NV_CHECK_NONNEG(stride_a, "nv_internal_gemm_tf32_f32");
   NV_CHECK_NONNEG(stride_b, "nv_internal_gemm_tf32_f32");
-  nv_status st = check_gemm(fn, trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc);
-  if (st != NV_OK) return st;
+  NV_TRY(check_gemm(fn, trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc));
   if (batch > 1 && M > 0 && N > 0)
     NV_CHECK(stride_c >= (M - 1) * ldc + N, "%s: stride_c=%lld makes the C matrices overlap", fn,
              (long long)stride_c);

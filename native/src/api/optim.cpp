@@ -50,10 +50,10 @@ nv_status nv_sgd_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, floa
            "dampening=%g)", (double)momentum, (double)dampening);
   float** const arrays[] = {w, g, buf};
   const char* const names[] = {"w", "g", "buf"};
-  nv_status st = check_group(fn, count, sizes, arrays, names, momentum != 0 ? 3 : 2);
-  if (st != NV_OK) return st;
+  NV_TRY(check_group(fn, count, sizes, arrays, names, momentum != 0 ? 3 : 2));
   if (count == 0) return NV_OK;
-  return ctx->backend->sgd_step_f32(ctx, count, sizes, w, g, buf, lr, momentum, dampening, weight_decay, nesterov != 0, first_step != 0);
+  return ctx->backend->sgd_step_f32(ctx, count, sizes, w, g, buf, lr, momentum, dampening,
+                                    weight_decay, nesterov != 0, first_step != 0);
 }
 
 nv_status nv_rmsprop_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, float** w,
@@ -73,10 +73,10 @@ nv_status nv_rmsprop_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, 
   NV_CHECK(momentum >= 0, "nv_rmsprop_step_f32: momentum=%g is negative", (double)momentum);
   float** const arrays[] = {w, g, sq, buf};
   const char* const names[] = {"w", "g", "sq", "buf"};
-  nv_status st = check_group(fn, count, sizes, arrays, names, momentum != 0 ? 4 : 3);
-  if (st != NV_OK) return st;
+  NV_TRY(check_group(fn, count, sizes, arrays, names, momentum != 0 ? 4 : 3));
   if (count == 0) return NV_OK;
-  return ctx->backend->rmsprop_step_f32(ctx, count, sizes, w, g, sq, buf, lr, alpha, eps, weight_decay, momentum);
+  return ctx->backend->rmsprop_step_f32(ctx, count, sizes, w, g, sq, buf, lr, alpha, eps,
+                                        weight_decay, momentum);
 }
 
 nv_status nv_adam_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, float** w, float** g,
@@ -97,10 +97,10 @@ nv_status nv_adam_step_f32(nv_ctx* ctx, int32_t count, const int64_t* sizes, flo
   NV_CHECK(step >= 1, "nv_adam_step_f32: step=%lld must be at least 1", (long long)step);
   float** const arrays[] = {w, g, m, v};
   const char* const names[] = {"w", "g", "m", "v"};
-  nv_status st = check_group(fn, count, sizes, arrays, names, 4);
-  if (st != NV_OK) return st;
+  NV_TRY(check_group(fn, count, sizes, arrays, names, 4));
   if (count == 0) return NV_OK;
-  return ctx->backend->adam_step_f32(ctx, count, sizes, w, g, m, v, lr, beta1, beta2, eps, weight_decay, decoupled != 0, step);
+  return ctx->backend->adam_step_f32(ctx, count, sizes, w, g, m, v, lr, beta1, beta2, eps,
+                                     weight_decay, decoupled != 0, step);
 }
 
 }  // extern "C"

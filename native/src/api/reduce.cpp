@@ -11,8 +11,7 @@ nv_status nv_reduce_f32(nv_ctx* ctx, int32_t op, int64_t outer, int64_t n, int64
   NV_CHECK_NONNEG(outer, "nv_reduce_f32");
   NV_CHECK_NONNEG(inner, "nv_reduce_f32");
   NV_CHECK(n >= 1, "nv_reduce_f32: n=%lld must be at least 1", (long long)n);
-  NV_CHECK_PTR(x, outer > 0 && inner > 0, "nv_reduce_f32");
-  NV_CHECK_PTR(out, outer > 0 && inner > 0, "nv_reduce_f32");
+  NV_CHECK_PTRS(outer > 0 && inner > 0, "nv_reduce_f32", x, out);
   return ctx->backend->reduce_f32(ctx, op, outer, n, inner, x, out);
 }
 
@@ -22,8 +21,7 @@ nv_status nv_argmax_f32(nv_ctx* ctx, int64_t outer, int64_t n, int64_t inner, co
   NV_CHECK_NONNEG(outer, "nv_argmax_f32");
   NV_CHECK_NONNEG(inner, "nv_argmax_f32");
   NV_CHECK(n >= 1 && n <= INT32_MAX, "nv_argmax_f32: n=%lld is outside [1, 2^31)", (long long)n);
-  NV_CHECK_PTR(x, outer > 0 && inner > 0, "nv_argmax_f32");
-  NV_CHECK_PTR(out, outer > 0 && inner > 0, "nv_argmax_f32");
+  NV_CHECK_PTRS(outer > 0 && inner > 0, "nv_argmax_f32", x, out);
   return ctx->backend->argmax_f32(ctx, outer, n, inner, x, out);
 }
 

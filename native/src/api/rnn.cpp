@@ -15,9 +15,7 @@ nv_status nv_lstm_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const floa
   NV_CHECK_CTX(ctx, "nv_lstm_cell_forward_f32");
   NV_CHECK_BH("nv_lstm_cell_forward_f32");
   bool any = B * H > 0;
-  NV_CHECK_PTR(gx, any, "nv_lstm_cell_forward_f32");
-  NV_CHECK_PTR(h, any, "nv_lstm_cell_forward_f32");
-  NV_CHECK_PTR(c, any, "nv_lstm_cell_forward_f32");
+  NV_CHECK_PTRS(any, "nv_lstm_cell_forward_f32", gx, h, c);
   NV_CHECK(h != c || !any, "nv_lstm_cell_forward_f32: h and c are the same buffer");
   return ctx->backend->lstm_cell_forward_f32(ctx, B, H, gx, gh, c_prev, h, c, saved);
 }
@@ -28,9 +26,7 @@ nv_status nv_lstm_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const flo
   NV_CHECK_CTX(ctx, "nv_lstm_cell_backward_f32");
   NV_CHECK_BH("nv_lstm_cell_backward_f32");
   bool any = B * H > 0;
-  NV_CHECK_PTR(saved, any, "nv_lstm_cell_backward_f32");
-  NV_CHECK_PTR(c, any, "nv_lstm_cell_backward_f32");
-  NV_CHECK_PTR(dgates, any, "nv_lstm_cell_backward_f32");
+  NV_CHECK_PTRS(any, "nv_lstm_cell_backward_f32", saved, c, dgates);
   return ctx->backend->lstm_cell_backward_f32(ctx, B, H, saved, c_prev, c, dh, dc, dgates, dc_prev);
 }
 
@@ -39,9 +35,7 @@ nv_status nv_gru_cell_forward_f32(nv_ctx* ctx, int64_t B, int64_t H, const float
   NV_CHECK_CTX(ctx, "nv_gru_cell_forward_f32");
   NV_CHECK_BH("nv_gru_cell_forward_f32");
   bool any = B * H > 0;
-  NV_CHECK_PTR(gi, any, "nv_gru_cell_forward_f32");
-  NV_CHECK_PTR(gh, any, "nv_gru_cell_forward_f32");
-  NV_CHECK_PTR(h, any, "nv_gru_cell_forward_f32");
+  NV_CHECK_PTRS(any, "nv_gru_cell_forward_f32", gi, gh, h);
   return ctx->backend->gru_cell_forward_f32(ctx, B, H, gi, gh, h_prev, h, saved);
 }
 
@@ -51,8 +45,7 @@ nv_status nv_gru_cell_backward_f32(nv_ctx* ctx, int64_t B, int64_t H, const floa
   NV_CHECK_CTX(ctx, "nv_gru_cell_backward_f32");
   NV_CHECK_BH("nv_gru_cell_backward_f32");
   bool any = B * H > 0;
-  NV_CHECK_PTR(saved, any, "nv_gru_cell_backward_f32");
-  NV_CHECK_PTR(dh, any, "nv_gru_cell_backward_f32");
+  NV_CHECK_PTRS(any, "nv_gru_cell_backward_f32", saved, dh);
   return ctx->backend->gru_cell_backward_f32(ctx, B, H, saved, h_prev, dh, dgi, dgh, dh_prev);
 }
 
@@ -68,8 +61,7 @@ nv_status nv_gather_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t dim,
   NV_CHECK(rows > 0 || n == 0, "nv_gather_rows_f32: the table has no rows but n=%lld indices",
            (long long)n);
   NV_CHECK_PTR(idx, n > 0, "nv_gather_rows_f32");
-  NV_CHECK_PTR(table, n * dim > 0, "nv_gather_rows_f32");
-  NV_CHECK_PTR(out, n * dim > 0, "nv_gather_rows_f32");
+  NV_CHECK_PTRS(n * dim > 0, "nv_gather_rows_f32", table, out);
   return ctx->backend->gather_rows_f32(ctx, n, rows, dim, table, idx, out);
 }
 
@@ -85,8 +77,7 @@ nv_status nv_scatter_add_rows_f32(nv_ctx* ctx, int64_t n, int64_t rows, int64_t 
   NV_CHECK(rows > 0 || n == 0,
            "nv_scatter_add_rows_f32: the table has no rows but n=%lld indices", (long long)n);
   NV_CHECK_PTR(idx, n > 0, "nv_scatter_add_rows_f32");
-  NV_CHECK_PTR(src, n * dim > 0, "nv_scatter_add_rows_f32");
-  NV_CHECK_PTR(table, n * dim > 0, "nv_scatter_add_rows_f32");
+  NV_CHECK_PTRS(n * dim > 0, "nv_scatter_add_rows_f32", src, table);
   return ctx->backend->scatter_add_rows_f32(ctx, n, rows, dim, src, idx, table);
 }
 

@@ -11,8 +11,7 @@ nv_status nv_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const 
                                  float* y) {
   NV_CHECK_CTX(ctx, "nv_softmax_forward_f32");
   NV_CHECK_ROWS_COLS("nv_softmax_forward_f32");
-  NV_CHECK_PTR(x, rows * cols > 0, "nv_softmax_forward_f32");
-  NV_CHECK_PTR(y, rows * cols > 0, "nv_softmax_forward_f32");
+  NV_CHECK_PTRS(rows * cols > 0, "nv_softmax_forward_f32", x, y);
   return ctx->backend->softmax_forward_f32(ctx, rows, cols, x, y);
 }
 
@@ -20,9 +19,7 @@ nv_status nv_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const
                                   const float* dy, float* dx) {
   NV_CHECK_CTX(ctx, "nv_softmax_backward_f32");
   NV_CHECK_ROWS_COLS("nv_softmax_backward_f32");
-  NV_CHECK_PTR(y, rows * cols > 0, "nv_softmax_backward_f32");
-  NV_CHECK_PTR(dy, rows * cols > 0, "nv_softmax_backward_f32");
-  NV_CHECK_PTR(dx, rows * cols > 0, "nv_softmax_backward_f32");
+  NV_CHECK_PTRS(rows * cols > 0, "nv_softmax_backward_f32", y, dy, dx);
   return ctx->backend->softmax_backward_f32(ctx, rows, cols, y, dy, dx);
 }
 
@@ -30,8 +27,7 @@ nv_status nv_log_softmax_forward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, co
                                      float* y) {
   NV_CHECK_CTX(ctx, "nv_log_softmax_forward_f32");
   NV_CHECK_ROWS_COLS("nv_log_softmax_forward_f32");
-  NV_CHECK_PTR(x, rows * cols > 0, "nv_log_softmax_forward_f32");
-  NV_CHECK_PTR(y, rows * cols > 0, "nv_log_softmax_forward_f32");
+  NV_CHECK_PTRS(rows * cols > 0, "nv_log_softmax_forward_f32", x, y);
   return ctx->backend->log_softmax_forward_f32(ctx, rows, cols, x, y);
 }
 
@@ -39,9 +35,7 @@ nv_status nv_log_softmax_backward_f32(nv_ctx* ctx, int64_t rows, int64_t cols, c
                                       const float* dy, float* dx) {
   NV_CHECK_CTX(ctx, "nv_log_softmax_backward_f32");
   NV_CHECK_ROWS_COLS("nv_log_softmax_backward_f32");
-  NV_CHECK_PTR(y, rows * cols > 0, "nv_log_softmax_backward_f32");
-  NV_CHECK_PTR(dy, rows * cols > 0, "nv_log_softmax_backward_f32");
-  NV_CHECK_PTR(dx, rows * cols > 0, "nv_log_softmax_backward_f32");
+  NV_CHECK_PTRS(rows * cols > 0, "nv_log_softmax_backward_f32", y, dy, dx);
   return ctx->backend->log_softmax_backward_f32(ctx, rows, cols, y, dy, dx);
 }
 
@@ -51,9 +45,7 @@ nv_status nv_softmax_xent_f32(nv_ctx* ctx, int64_t rows, int64_t cols, const flo
   NV_CHECK(rows >= 1, "nv_softmax_xent_f32: rows=%lld must be at least 1 (the loss is a mean "
            "over rows)", (long long)rows);
   NV_CHECK(cols >= 1, "nv_softmax_xent_f32: cols=%lld must be at least 1", (long long)cols);
-  NV_CHECK_PTR(logits, true, "nv_softmax_xent_f32");
-  NV_CHECK_PTR(labels, true, "nv_softmax_xent_f32");
-  NV_CHECK_PTR(loss, true, "nv_softmax_xent_f32");
+  NV_CHECK_PTRS(true, "nv_softmax_xent_f32", logits, labels, loss);
   // The labels are device memory: the CPU kernel checks them itself, the GPU kernel through a
   // device flag that the launcher reads back.
   return ctx->backend->softmax_xent_f32(ctx, rows, cols, logits, labels, loss, dlogits);
