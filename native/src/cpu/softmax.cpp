@@ -10,26 +10,22 @@
 namespace nv::cpu {
 
 NV_KERNEL_DEF(softmax_forward_f32) {
-  if (rows == 0 || cols == 0) return NV_OK;
-  NV_ISA_DISPATCH(ctx, softmax_forward(ctx, rows, cols, x, y));
+  if (rows > 0 && cols > 0) NV_ISA_DISPATCH(ctx, softmax_forward(ctx, rows, cols, x, y));
   return NV_OK;
 }
 
 NV_KERNEL_DEF(softmax_backward_f32) {
-  if (rows == 0 || cols == 0) return NV_OK;
-  NV_ISA_DISPATCH(ctx, softmax_backward(ctx, rows, cols, y, dy, dx));
+  if (rows > 0 && cols > 0) NV_ISA_DISPATCH(ctx, softmax_backward(ctx, rows, cols, y, dy, dx));
   return NV_OK;
 }
 
 NV_KERNEL_DEF(log_softmax_forward_f32) {
-  if (rows == 0 || cols == 0) return NV_OK;
-  NV_ISA_DISPATCH(ctx, log_softmax_forward(ctx, rows, cols, x, y));
+  if (rows > 0 && cols > 0) NV_ISA_DISPATCH(ctx, log_softmax_forward(ctx, rows, cols, x, y));
   return NV_OK;
 }
 
 NV_KERNEL_DEF(log_softmax_backward_f32) {
-  if (rows == 0 || cols == 0) return NV_OK;
-  NV_ISA_DISPATCH(ctx, log_softmax_backward(ctx, rows, cols, y, dy, dx));
+  if (rows > 0 && cols > 0) NV_ISA_DISPATCH(ctx, log_softmax_backward(ctx, rows, cols, y, dy, dx));
   return NV_OK;
 }
 

@@ -49,10 +49,12 @@ struct UPow {
   }
 };
 
-// y[i] = f.fwd(x[i]) for i < n; vec: x and y are 16-byte aligned, so whole float4s are used.
-// y may alias x (each element is read, then written, by the same thread).
-template <class F>
-__global__ void unary_kernel(int64_t n, const float* x, float* y, F f, bool vec) {
+// out[i] = u.fwd(x[i]) (forward) or u.bwd(x[i], y[i], dy[i]) (backward) for i < n; vec: every
+// pointer the pass reads or writes is 16-byte aligned, so whole float4s are used. out may alias x
+// (forward) or dy (backward): each element is read, then written, by the same thread.
+template <bool kBackward, class U>
+__global__ void unary_kernel(int64_t n, const float* x, const float* y, const float* dy,
+                             float* out, U u, bool vec) {
   const int64_t stride = int64_t(gridDim.x) * blockDim.x;
   const int64_t start = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
   int64_t done = 0;
@@ -60,39 +62,22 @@ __global__ void unary_kernel(int64_t n, const float* x, float* y, F f, bool vec)
     const int64_t nv = n / 4;
     for (int64_t i = start; i < nv; i += stride) {
       f4 v = reinterpret_cast<const f4*>(x)[i];
-      v.x = f.fwd(v.x);
-      v.y = f.fwd(v.y);
-      v.z = f.fwd(v.z);
-      v.w = f.fwd(v.w);
-      reinterpret_cast<f4*>(y)[i] = v;
+      if constexpr (kBackward) {
+        const f4 yv = reinterpret_cast<const f4*>(y)[i];
+        const f4 d = reinterpret_cast<const f4*>(dy)[i];
+        v = f4{u.bwd(v.x, yv.x, d.x), u.bwd(v.y, yv.y, d.y), u.bwd(v.z, yv.z, d.z),
+               u.bwd(v.w, yv.w, d.w)};
+      } else {
+        v = f4{u.fwd(v.x), u.fwd(v.y), u.fwd(v.z), u.fwd(v.w)};
+      }
+      reinterpret_cast<f4*>(out)[i] = v;
     }
     done = nv * 4;
   }
-  for (int64_t i = done + start; i < n; i += stride) y[i] = f.fwd(x[i]);
-}
-
-// dx[i] = g.bwd(x[i], y[i], dy[i]); dx may alias dy.
-template <class G>
-__global__ void unary_backward_kernel(int64_t n, const float* x, const float* y,
-                                      const float* dy, float* dx, G g, bool vec) {
-  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
-  const int64_t start = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  int64_t done = 0;
-  if (vec) {
-    const int64_t nv = n / 4;
-    for (int64_t i = start; i < nv; i += stride) {
-      f4 xv = reinterpret_cast<const f4*>(x)[i];
-      f4 yv = reinterpret_cast<const f4*>(y)[i];
-      f4 d = reinterpret_cast<const f4*>(dy)[i];
-      d.x = g.bwd(xv.x, yv.x, d.x);
-      d.y = g.bwd(xv.y, yv.y, d.y);
-      d.z = g.bwd(xv.z, yv.z, d.z);
-      d.w = g.bwd(xv.w, yv.w, d.w);
-      reinterpret_cast<f4*>(dx)[i] = d;
-    }
-    done = nv * 4;
+  for (int64_t i = done + start; i < n; i += stride) {
+    if constexpr (kBackward) out[i] = u.bwd(x[i], y[i], dy[i]);
+    else out[i] = u.fwd(x[i]);
   }
-  for (int64_t i = done + start; i < n; i += stride) dx[i] = g.bwd(x[i], y[i], dy[i]);
 }
 
 // Binary and compare ops; maximum/minimum propagate NaN, as torch.maximum does.
@@ -141,22 +126,15 @@ constexpr int kThreads = 256;
 
 bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
 
-template <class F>
-nv_status launch_unary(nv_ctx* ctx, int64_t n, const float* x, float* y, F f) {
-  const bool vec = aligned16(x) && aligned16(y);
+// The forward (out = y; y and dy unused) or backward (out = dx) pass of unary op u.
+template <bool kBackward, class U>
+nv_status launch_unary(nv_ctx* ctx, const char* fn, int64_t n, const float* x, const float* y,
+                       const float* dy, float* out, U u) {
+  const bool vec =
+      aligned16(x) && aligned16(out) && (!kBackward || (aligned16(y) && aligned16(dy)));
   const int64_t work = vec ? n / 4 + 3 : n;
-  return gpu::launch("nv_unary_f32", unary_kernel<F>, dim3(grid_for(ctx, work, kThreads)),
-                     dim3(kThreads), 0, stream_of(ctx), n, x, y, f, vec);
-}
-
-template <class G>
-nv_status launch_unary_backward(nv_ctx* ctx, int64_t n, const float* x, const float* y,
-                                const float* dy, float* dx, G g) {
-  const bool vec = aligned16(x) && aligned16(y) && aligned16(dy) && aligned16(dx);
-  const int64_t work = vec ? n / 4 + 3 : n;
-  return gpu::launch("nv_unary_backward_f32", unary_backward_kernel<G>,
-                     dim3(grid_for(ctx, work, kThreads)), dim3(kThreads), 0, stream_of(ctx), n,
-                     x, y, dy, dx, g, vec);
+  return gpu::launch(fn, unary_kernel<kBackward, U>, dim3(grid_for(ctx, work, kThreads)),
+                     dim3(kThreads), 0, stream_of(ctx), n, x, y, dy, out, u, vec);
 }
 
 // Largest |offset| plan p reaches in an input with strides s, plus the element count.
@@ -188,12 +166,15 @@ NV_KERNEL_DEF(unary_f32) {
   if (n == 0) return NV_OK;
   nv_status s = activate(ctx, "nv_unary_f32");
   if (s != NV_OK) return s;
+  auto run = [&](auto u) {
+    return launch_unary<false>(ctx, "nv_unary_f32", n, x, nullptr, nullptr, y, u);
+  };
   switch (op) {
 #define NV_CASE(code, U) \
-  case code: return launch_unary(ctx, n, x, y, U<FMath>{alpha, beta});
+  case code: return run(U<FMath>{alpha, beta});
     NV_UNARY_OPS(NV_CASE)
 #undef NV_CASE
-    case NV_UNARY_POW: return launch_unary(ctx, n, x, y, UPow{alpha, beta});
+    case NV_UNARY_POW: return run(UPow{alpha, beta});
     default: return fail(NV_ERR_INVALID_ARGUMENT, "nv_unary_f32: op=%d has no GPU kernel", op);
   }
 }
@@ -203,12 +184,15 @@ NV_KERNEL_DEF(unary_backward_f32) {
   if (n == 0) return NV_OK;
   nv_status s = activate(ctx, "nv_unary_backward_f32");
   if (s != NV_OK) return s;
+  auto run = [&](auto u) {
+    return launch_unary<true>(ctx, "nv_unary_backward_f32", n, x, y, dy, dx, u);
+  };
   switch (op) {
 #define NV_CASE(code, U) \
-  case code: return launch_unary_backward(ctx, n, x, y, dy, dx, U<FMath>{alpha, beta});
+  case code: return run(U<FMath>{alpha, beta});
     NV_UNARY_OPS(NV_CASE)
 #undef NV_CASE
-    case NV_UNARY_POW: return launch_unary_backward(ctx, n, x, y, dy, dx, UPow{alpha, beta});
+    case NV_UNARY_POW: return run(UPow{alpha, beta});
     default:
       return fail(NV_ERR_INVALID_ARGUMENT, "nv_unary_backward_f32: op=%d has no GPU kernel", op);
   }

@@ -198,11 +198,14 @@ constexpr int64_t kWarpRowMax = 1024;  // rows up to this long get a warp, longe
 constexpr int kRowsPerBlock = 8;       // warps per block in warp-per-row kernels
 constexpr int kBlockThreads = 256;     // threads per row in block-per-row kernels
 
-// Launches kernel_warp or kernel_block over rows of cols columns.
+// Launches kernel_warp or kernel_block over rows of cols columns (nothing when empty).
 template <typename... Params, typename... Args>
 nv_status launch_rows(nv_ctx* ctx, const char* fn, int64_t rows, int64_t cols,
                       void (*kernel_warp)(Params...), void (*kernel_block)(Params...),
                       Args... args) {
+  if (rows == 0 || cols == 0) return NV_OK;
+  nv_status s = activate(ctx, fn);
+  if (s != NV_OK) return s;
   if (cols <= kWarpRowMax)
     return gpu::launch(fn, kernel_warp, dim3(grid_for(ctx, rows, kRowsPerBlock)),
                        dim3(kWarp, kRowsPerBlock), 0, stream_of(ctx), args...);
@@ -214,41 +217,29 @@ nv_status launch_rows(nv_ctx* ctx, const char* fn, int64_t rows, int64_t cols,
 
 NV_KERNEL_DEF(softmax_forward_f32) {
   // x, y are (rows, cols)
-  if (rows == 0 || cols == 0) return NV_OK;
-  const char* fn = "nv_softmax_forward_f32";
-  nv_status s = activate(ctx, fn);
-  if (s != NV_OK) return s;
-  return launch_rows(ctx, fn, rows, cols, softmax_forward_kernel<false, false>,
+  return launch_rows(ctx, "nv_softmax_forward_f32", rows, cols,
+                     softmax_forward_kernel<false, false>,
                      softmax_forward_kernel<true, false>, rows, cols, x, y);
 }
 
 NV_KERNEL_DEF(log_softmax_forward_f32) {
   // x, y are (rows, cols)
-  if (rows == 0 || cols == 0) return NV_OK;
-  const char* fn = "nv_log_softmax_forward_f32";
-  nv_status s = activate(ctx, fn);
-  if (s != NV_OK) return s;
-  return launch_rows(ctx, fn, rows, cols, softmax_forward_kernel<false, true>,
+  return launch_rows(ctx, "nv_log_softmax_forward_f32", rows, cols,
+                     softmax_forward_kernel<false, true>,
                      softmax_forward_kernel<true, true>, rows, cols, x, y);
 }
 
 NV_KERNEL_DEF(softmax_backward_f32) {
   // y, dy, dx are (rows, cols)
-  if (rows == 0 || cols == 0) return NV_OK;
-  const char* fn = "nv_softmax_backward_f32";
-  nv_status s = activate(ctx, fn);
-  if (s != NV_OK) return s;
-  return launch_rows(ctx, fn, rows, cols, softmax_backward_kernel<false, false>,
+  return launch_rows(ctx, "nv_softmax_backward_f32", rows, cols,
+                     softmax_backward_kernel<false, false>,
                      softmax_backward_kernel<true, false>, rows, cols, y, dy, dx);
 }
 
 NV_KERNEL_DEF(log_softmax_backward_f32) {
   // y, dy, dx are (rows, cols)
-  if (rows == 0 || cols == 0) return NV_OK;
-  const char* fn = "nv_log_softmax_backward_f32";
-  nv_status s = activate(ctx, fn);
-  if (s != NV_OK) return s;
-  return launch_rows(ctx, fn, rows, cols, softmax_backward_kernel<false, true>,
+  return launch_rows(ctx, "nv_log_softmax_backward_f32", rows, cols,
+                     softmax_backward_kernel<false, true>,
                      softmax_backward_kernel<true, true>, rows, cols, y, dy, dx);
 }
 
