@@ -67,27 +67,31 @@ nv_status check_indices(nv_ctx* ctx, const char* fn, int64_t n, int64_t rows,
               value, bad, static_cast<long long>(rows));
 }
 
+// What the two row ops share: nothing for n == 0; the indices checked on the device first, so
+// a bad one fails before anything is written; then kernel over the n x dim elements.
+template <typename... Params, typename... Args>
+nv_status launch_row_op(nv_ctx* ctx, const char* fn, int64_t n, int64_t rows, int64_t dim,
+                        const int32_t* idx, void (*kernel)(Params...), Args... args) {
+  if (n == 0) return NV_OK;
+  nv_status s = activate(ctx, fn);
+  if (s == NV_OK) s = check_indices(ctx, fn, n, rows, idx);
+  if (s != NV_OK || dim == 0) return s;
+  return gpu::launch(fn, kernel, dim3(grid_for(ctx, n * dim, kThreads)), dim3(kThreads), 0,
+                     stream_of(ctx), args...);
+}
+
 }  // namespace
 
 NV_KERNEL_DEF(gather_rows_f32) {
   // table (rows, dim), idx (n), out (n, dim)
-  const char* fn = "nv_gather_rows_f32";
-  if (n == 0) return NV_OK;
-  nv_status s = activate(ctx, fn);
-  if (s == NV_OK) s = check_indices(ctx, fn, n, rows, idx);
-  if (s != NV_OK || dim == 0) return s;
-  return gpu::launch(fn, gather_rows_kernel, dim3(grid_for(ctx, n * dim, kThreads)), dim3(kThreads),
-                     0, stream_of(ctx), n, dim, table, idx, out);
+  return launch_row_op(ctx, "nv_gather_rows_f32", n, rows, dim, idx, gather_rows_kernel, n, dim,
+                       table, idx, out);
 }
 
 NV_KERNEL_DEF(scatter_add_rows_f32) {
-  const char* fn = "nv_scatter_add_rows_f32";
-  if (n == 0) return NV_OK;
-  nv_status s = activate(ctx, fn);
-  if (s == NV_OK) s = check_indices(ctx, fn, n, rows, idx);
-  if (s != NV_OK || dim == 0) return s;
-  return gpu::launch(fn, scatter_add_rows_kernel, dim3(grid_for(ctx, n * dim, kThreads)),
-                     dim3(kThreads), 0, stream_of(ctx), n, dim, src, idx, table);
+  // src (n, dim), idx (n), table (rows, dim)
+  return launch_row_op(ctx, "nv_scatter_add_rows_f32", n, rows, dim, idx,
+                       scatter_add_rows_kernel, n, dim, src, idx, table);
 }
 
 }  // namespace NV_CUDA_NS

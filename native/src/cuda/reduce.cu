@@ -72,6 +72,23 @@ __device__ __forceinline__ typename R::T warp_combine(typename R::T a) {
   return a;
 }
 
+// The combination of every thread's a over the block (blockDim.x a multiple of 32), through wp
+// (one slot per warp); valid in thread 0. Ends with a barrier, so wp may be reused at once.
+template <class R>
+__device__ __forceinline__ typename R::T block_combine(typename R::T a, typename R::T* wp) {
+  const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
+  const int warps = blockDim.x / kWarp;
+  a = warp_combine<R>(a);
+  if (lane == 0) wp[warp] = a;
+  __syncthreads();
+  if (warp == 0) {
+    a = lane < warps ? wp[lane] : R::init();
+    a = warp_combine<R>(a);
+  }
+  __syncthreads();
+  return a;
+}
+
 // This thread's share of a strided sequence: elements k = k0, k0 + dk, ... < n of p[k * ld],
 // in blocks of 64 (for the accuracy of sums).
 template <class R>
@@ -108,19 +125,10 @@ template <class R>
 __global__ void reduce_rows_block_kernel(int64_t rows, int64_t n, const float* x,
                                          typename R::Out* out, float scale) {
   __shared__ typename R::T partial[kWarp];
-  const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
-  const int warps = blockDim.x / kWarp;
   for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
     typename R::T a = thread_reduce<R>(x + r * n, n, 1, threadIdx.x, blockDim.x);
-    a = warp_combine<R>(a);
-    if (lane == 0) partial[warp] = a;
-    __syncthreads();
-    if (warp == 0) {
-      a = lane < warps ? partial[lane] : R::init();
-      a = warp_combine<R>(a);
-      if (lane == 0) out[r] = R::out(a, scale);
-    }
-    __syncthreads();  // partial is reused by the next row
+    a = block_combine<R>(a, partial);
+    if (threadIdx.x == 0) out[r] = R::out(a, scale);
   }
 }
 
@@ -131,21 +139,12 @@ template <class R>
 __global__ void reduce_rows_split_kernel(int64_t rows, int64_t n, int64_t span, int64_t parts,
                                          const float* x, typename R::T* partial) {
   __shared__ typename R::T wp[kWarp];
-  const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
-  const int warps = blockDim.x / kWarp;
   for (int64_t b = blockIdx.x; b < rows * parts; b += gridDim.x) {
     const int64_t r = b / parts, lo = (b % parts) * span;
     const int64_t hi = lo + span < n ? lo + span : n;
     typename R::T a = thread_reduce<R>(x + r * n, hi, 1, lo + threadIdx.x, blockDim.x);
-    a = warp_combine<R>(a);
-    if (lane == 0) wp[warp] = a;
-    __syncthreads();
-    if (warp == 0) {
-      a = lane < warps ? wp[lane] : R::init();
-      a = warp_combine<R>(a);
-      if (lane == 0) partial[b] = a;
-    }
-    __syncthreads();  // wp is reused by the next block-row
+    a = block_combine<R>(a, wp);
+    if (threadIdx.x == 0) partial[b] = a;
   }
 }
 
