@@ -81,13 +81,8 @@ void binary_broadcast(int32_t op, bool cmp, int32_t ndim, const int64_t* shape, 
   int64_t total = 1;
   for (int d = 0; d < ndim; ++d) total *= shape[d];
   for (int64_t flat = 0; flat < total; ++flat) {
-    int64_t rest = flat, oa = 0, ob = 0;
-    for (int d = ndim - 1; d >= 0; --d) {
-      int64_t idx = rest % shape[d];
-      rest /= shape[d];
-      oa += idx * as[d];
-      ob += idx * bs[d];
-    }
+    int64_t oa, ob;
+    strided_offsets(flat, ndim, shape, as, bs, &oa, &ob);
     out[flat] = cmp ? compare(op, a[oa], b[ob]) : binary(op, a[oa], b[ob]);
   }
 }

@@ -11,13 +11,8 @@ void copy_strided(int32_t es, int32_t ndim, const int64_t* shape, const void* sr
   int64_t total = 1;
   for (int d = 0; d < ndim; ++d) total *= shape[d];
   for (int64_t flat = 0; flat < total; ++flat) {
-    int64_t rest = flat, os = 0, od = 0;
-    for (int d = ndim - 1; d >= 0; --d) {
-      int64_t idx = rest % shape[d];
-      rest /= shape[d];
-      os += idx * ss[d];
-      od += idx * ds[d];
-    }
+    int64_t os, od;
+    strided_offsets(flat, ndim, shape, ss, ds, &os, &od);
     std::memcpy(static_cast<char*>(dst) + od * es, static_cast<const char*>(src) + os * es, es);
   }
 }

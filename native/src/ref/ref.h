@@ -9,6 +9,20 @@
 
 namespace nv::ref {
 
+// The offsets in two strided operands a and b of element `flat` of a row-major shape (the
+// plain walk the references of copies and broadcast ops share).
+inline void strided_offsets(int64_t flat, int32_t ndim, const int64_t* shape,
+                            const int64_t* a_strides, const int64_t* b_strides, int64_t* oa,
+                            int64_t* ob) {
+  *oa = *ob = 0;
+  for (int d = ndim - 1; d >= 0; --d) {
+    const int64_t idx = flat % shape[d];
+    flat /= shape[d];
+    *oa += idx * a_strides[d];
+    *ob += idx * b_strides[d];
+  }
+}
+
 // fill.cpp
 void copy_strided(int32_t elem_size, int32_t ndim, const int64_t* shape, const void* src,
                   const int64_t* src_strides, void* dst, const int64_t* dst_strides);
