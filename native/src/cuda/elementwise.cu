@@ -159,43 +159,33 @@ nv_status launch_binary(nv_ctx* ctx, const char* fn, const StridedPlan& p, const
                      a, b, out);
 }
 
-}  // namespace
-
-NV_KERNEL_DEF(unary_f32) {
-  // x, y are (n)
+// Both passes of nv_unary_f32: the forward (out = y; y and dy unused) and the backward
+// (out = dx).
+template <bool kBackward>
+nv_status unary_pass(nv_ctx* ctx, const char* fn, int32_t op, int64_t n, const float* x,
+                     const float* y, const float* dy, float* out, float alpha, float beta) {
   if (n == 0) return NV_OK;
-  nv_status s = activate(ctx, "nv_unary_f32");
+  nv_status s = activate(ctx, fn);
   if (s != NV_OK) return s;
-  auto run = [&](auto u) {
-    return launch_unary<false>(ctx, "nv_unary_f32", n, x, nullptr, nullptr, y, u);
-  };
+  auto run = [&](auto u) { return launch_unary<kBackward>(ctx, fn, n, x, y, dy, out, u); };
   switch (op) {
 #define NV_CASE(code, U) \
   case code: return run(U<FMath>{alpha, beta});
     NV_UNARY_OPS(NV_CASE)
 #undef NV_CASE
     case NV_UNARY_POW: return run(UPow{alpha, beta});
-    default: return fail(NV_ERR_INVALID_ARGUMENT, "nv_unary_f32: op=%d has no GPU kernel", op);
+    default: return fail(NV_ERR_INVALID_ARGUMENT, "%s: op=%d has no GPU kernel", fn, op);
   }
 }
 
+}  // namespace
+
+NV_KERNEL_DEF(unary_f32) {
+  return unary_pass<false>(ctx, "nv_unary_f32", op, n, x, nullptr, nullptr, y, alpha, beta);
+}
+
 NV_KERNEL_DEF(unary_backward_f32) {
-  // x, y, dy, dx are (n)
-  if (n == 0) return NV_OK;
-  nv_status s = activate(ctx, "nv_unary_backward_f32");
-  if (s != NV_OK) return s;
-  auto run = [&](auto u) {
-    return launch_unary<true>(ctx, "nv_unary_backward_f32", n, x, y, dy, dx, u);
-  };
-  switch (op) {
-#define NV_CASE(code, U) \
-  case code: return run(U<FMath>{alpha, beta});
-    NV_UNARY_OPS(NV_CASE)
-#undef NV_CASE
-    case NV_UNARY_POW: return run(UPow{alpha, beta});
-    default:
-      return fail(NV_ERR_INVALID_ARGUMENT, "nv_unary_backward_f32: op=%d has no GPU kernel", op);
-  }
+  return unary_pass<true>(ctx, "nv_unary_backward_f32", op, n, x, y, dy, dx, alpha, beta);
 }
 
 NV_KERNEL_DEF(binary_f32) {

@@ -518,14 +518,8 @@ nv_status launch_kernel(const char* op, const void* kernel_id, dim3 grid, dim3 b
   if (tl_worker != nullptr && tl_worker->current != nullptr) {
     kernel_abort("%s: launched from inside a kernel (dynamic parallelism is not simulated)", op);
   }
-  Job job;
-  job.op = op;
-  job.call = call;
-  job.closure = closure;
-  job.grid = grid;
-  job.block = block;
-  job.shared_bytes = shared_bytes;
-  job.total_blocks = static_cast<uint64_t>(grid.x) * grid.y * grid.z;
+  Job job{op, call, closure, grid, block, shared_bytes,
+          static_cast<uint64_t>(grid.x) * grid.y * grid.z};
   pool().run(job);
   return NV_OK;
 }
