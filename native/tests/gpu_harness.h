@@ -57,22 +57,22 @@ struct DevBuf {
   int64_t n = 0;
   DevBuf(nv_ctx* c, int64_t count) : ctx(c), n(count) {
     void* out = nullptr;
-    CHECK_OK(nv_alloc(ctx, words() * 4, &out));
+    CHECK_IO(nv_alloc(ctx, words() * 4, &out));
     p = static_cast<T*>(out);
   }
   DevBuf(nv_ctx* c, const std::vector<T>& host) : DevBuf(c, int64_t(host.size())) { write(host); }
-  ~DevBuf() { CHECK_OK(nv_free(ctx, p)); }
+  ~DevBuf() { CHECK_IO(nv_free(ctx, p)); }
   DevBuf(const DevBuf&) = delete;
   DevBuf& operator=(const DevBuf&) = delete;
   int64_t words() const { return (n * int64_t(sizeof(T)) + 3) / 4; }
   void write(const std::vector<T>& host) {
     std::vector<int32_t> w(words(), 0);
     if (!host.empty()) std::memcpy(w.data(), host.data(), host.size() * sizeof(T));
-    CHECK_OK(nv_write_i32(ctx, reinterpret_cast<int32_t*>(p), w.data(), words()));
+    CHECK_IO(nv_write_i32(ctx, reinterpret_cast<int32_t*>(p), w.data(), words()));
   }
   std::vector<T> read() const {
     std::vector<int32_t> w(words(), 0);
-    CHECK_OK(nv_read_i32(ctx, reinterpret_cast<const int32_t*>(p), w.data(), words()));
+    CHECK_IO(nv_read_i32(ctx, reinterpret_cast<const int32_t*>(p), w.data(), words()));
     std::vector<T> host(n);
     if (!host.empty()) std::memcpy(host.data(), w.data(), host.size() * sizeof(T));
     return host;

@@ -20,8 +20,21 @@ inline int& failures() {
   return n;
 }
 
+// How many failure-capable checks ran, by kind; report() prints them, so that a change to the
+// tests can show it dropped none.
+struct Counts {
+  long compare = 0, check = 0, check_ok = 0, check_err = 0;
+  long io = 0;  // buffer allocation and transfers (CHECK_IO), kept out of total()
+  long total() const { return compare + check + check_ok + check_err; }
+};
+inline Counts& counts() {
+  static Counts c;
+  return c;
+}
+
 #define CHECK(cond, ...)                                        \
   do {                                                          \
+    ++::harness::counts().check;                                \
     if (!(cond)) {                                              \
       std::printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
       std::printf(__VA_ARGS__);                                 \
@@ -32,6 +45,7 @@ inline int& failures() {
 
 #define CHECK_OK(call)                                                                      \
   do {                                                                                      \
+    ++::harness::counts().check_ok;                                                         \
     nv_status st_ = (call);                                                                 \
     if (st_ != NV_OK) {                                                                     \
       std::printf("FAIL %s:%d: %s returned %d: %s\n", __FILE__, __LINE__, #call, st_,       \
@@ -40,9 +54,18 @@ inline int& failures() {
     }                                                                                       \
   } while (0)
 
+// CHECK_OK for a test buffer's allocation or copy, counted apart from the checks of the kernels.
+#define CHECK_IO(call)                                                                      \
+  do {                                                                                      \
+    --::harness::counts().check_ok;                                                         \
+    ++::harness::counts().io;                                                               \
+    CHECK_OK(call);                                                                         \
+  } while (0)
+
 // A call that must fail with `code` and a message naming `fn`.
 #define CHECK_ERR(call, code, fn)                                                           \
   do {                                                                                      \
+    ++::harness::counts().check_err;                                                        \
     nv_status st_ = (call);                                                                 \
     if (st_ != (code) || std::strstr(nv_last_error(), fn) == nullptr) {                     \
       std::printf("FAIL %s:%d: %s returned %d (want %d), message \"%s\"\n", __FILE__,       \
@@ -76,6 +99,7 @@ struct Rng {
 // and infinities must match exactly. Prints one line per case.
 inline bool compare(const char* what, const float* got, const double* want, int64_t n,
                     double atol, double rtol) {
+  ++counts().compare;
   double worst = 0.0, worst_abs = 0.0;
   int64_t at = -1;
   for (int64_t i = 0; i < n; ++i) {
@@ -134,6 +158,9 @@ inline std::vector<Config>& configs() {
 
 inline int report() {
   for (auto& c : configs()) nv_ctx_destroy(c.ctx);
+  const Counts& k = counts();
+  std::printf("checks: %ld (compare %ld, CHECK %ld, CHECK_OK %ld, CHECK_ERR %ld; buffer io %ld)\n",
+              k.total(), k.compare, k.check, k.check_ok, k.check_err, k.io);
   if (failures() == 0) std::printf("all checks passed\n");
   else std::printf("%d check(s) FAILED\n", failures());
   return failures() == 0 ? 0 : 1;
