@@ -154,26 +154,22 @@ void bad_arguments(nv_ctx* ctx) {
   CHECK_OK(nv_unary_f32(ctx, 0, 0, nullptr, nullptr, 0, 0));
 }
 
-const Pattern kCpuPatterns[] = {
+// Broadcast patterns at each suite's sizes, then the ones both suites share.
+const std::vector<Pattern> kCpuPatterns = {
     {"contiguous", 2, {33, 257}, {257, 1}, {257, 1}},
     {"bias_row", 2, {7, 1000}, {1000, 1}, {0, 1}},
     {"scalar_b", 2, {33, 100}, {100, 1}, {0, 0}},
-    {"scalar_a", 1, {1001}, {0}, {1}},
     {"column", 2, {257, 33}, {33, 1}, {1, 0}},
-    {"transposed_a", 2, {33, 65}, {1, 33}, {65, 1}},
-    {"outer", 3, {9, 1, 17}, {1, 0, 0}, {0, 0, 1}},
-    {"4d_mixed", 4, {3, 5, 7, 9}, {315, 0, 9, 1}, {0, 63, 9, 1}},
-    {"padded_rows", 2, {20, 30}, {40, 1}, {31, 1}},
     {"big_1d", 1, {100003}, {1}, {1}},
-    {"scalar_0d", 0, {}, {}, {}},
-    {"empty", 2, {0, 5}, {5, 1}, {5, 1}},
 };
-const Pattern kGpuPatterns[] = {
+const std::vector<Pattern> kGpuPatterns = {
     {"contiguous", 2, {33, 57}, {57, 1}, {57, 1}},
     {"bias_row", 2, {7, 100}, {100, 1}, {0, 1}},
     {"scalar_b", 2, {33, 10}, {10, 1}, {0, 0}},
-    {"scalar_a", 1, {1001}, {0}, {1}},
     {"column", 2, {57, 33}, {33, 1}, {1, 0}},
+};
+const std::vector<Pattern> kSharedPatterns = {
+    {"scalar_a", 1, {1001}, {0}, {1}},
     {"transposed_a", 2, {33, 65}, {1, 33}, {65, 1}},
     {"outer", 3, {9, 1, 17}, {1, 0, 0}, {0, 0, 1}},
     {"4d_mixed", 4, {3, 5, 7, 9}, {315, 0, 9, 1}, {0, 63, 9, 1}},
@@ -181,6 +177,14 @@ const Pattern kGpuPatterns[] = {
     {"scalar_0d", 0, {}, {}, {}},
     {"empty", 2, {0, 5}, {5, 1}, {5, 1}},
 };
+
+void test_patterns(const Config& cfg, const Suite& s, const std::vector<Pattern>& sized) {
+  for (const std::vector<Pattern>* list : {&sized, &kSharedPatterns})
+    for (const Pattern& p : *list) {
+      for (int op = 0; op < NV_BINARY_COUNT; ++op) test_binary(cfg, s, p, op, false);
+      for (int op = 0; op <= NV_COMPARE_LE; ++op) test_binary(cfg, s, p, op, true);
+    }
+}
 
 void run(const Config& cfg) {
   for (int op = 0; op < NV_UNARY_COUNT; ++op) {
@@ -191,16 +195,10 @@ void run(const Config& cfg) {
     for (int64_t n : {0, 1, 7, 33, 1000, 20003}) test_unary(cfg, kGpuSuite, op, n, 0);
     test_unary(cfg, kGpuSuite, op, 1001, 1);
   }
-  // On cuda-sim the GPU patterns below are these at cuda-sim sizes (and big_1d is too slow).
-  for (const Pattern& p : kCpuPatterns) {
-    if (cfg.sim()) break;
-    for (int op = 0; op < NV_BINARY_COUNT; ++op) test_binary(cfg, kCpuSuite, p, op, false);
-    for (int op = 0; op <= NV_COMPARE_LE; ++op) test_binary(cfg, kCpuSuite, p, op, true);
-  }
-  for (const Pattern& p : kGpuPatterns) {
-    for (int op = 0; op < NV_BINARY_COUNT; ++op) test_binary(cfg, kGpuSuite, p, op, false);
-    for (int op = 0; op <= NV_COMPARE_LE; ++op) test_binary(cfg, kGpuSuite, p, op, true);
-  }
+  // On cuda-sim the GPU suite's patterns are the CPU suite's at cuda-sim sizes (big_1d would be
+  // too slow there).
+  if (!cfg.sim()) test_patterns(cfg, kCpuSuite, kCpuPatterns);
+  test_patterns(cfg, kGpuSuite, kGpuPatterns);
   test_binary_in_place(cfg);
   if (cfg.first) bad_arguments(cfg.ctx);
 }

@@ -71,6 +71,14 @@ void test_copy(const Config& cfg, uint64_t seed, int es, int ndim, const int64_t
   verdict(ddst.read() == want, "copy_strided %-16s es=%d %s", name, es, cfg.name.c_str());
 }
 
+// A 0-d copy and an empty one.
+void scalar_and_empty(const Config& cfg, uint64_t seed) {
+  int64_t shape[1] = {1}, s[1] = {1};
+  test_copy(cfg, seed, 4, 0, shape, s, s, 0, 0, "scalar_0d");
+  int64_t empty[2] = {0, 4}, s2[2] = {4, 1};
+  test_copy(cfg, seed, 4, 2, empty, s2, s2, 0, 0, "empty");
+}
+
 void test_copies(const Config& cfg) {
   // The CPU's cases.
   if (!cfg.sim()) {  // 100003 and 300000 elements: sized for the CPU, too slow on cuda-sim
@@ -89,12 +97,7 @@ void test_copies(const Config& cfg) {
     int64_t shape[2] = {1000, 300}, ss[2] = {0, 1}, ds[2] = {300, 1};
     test_copy(cfg, kCpuSeed, 4, 2, shape, ss, ds, 0, 0, "broadcast_row");
   }
-  {
-    int64_t shape[1] = {1}, s[1] = {1};
-    test_copy(cfg, kCpuSeed, 4, 0, shape, s, s, 0, 0, "scalar_0d");
-    int64_t empty[2] = {0, 4}, s2[2] = {4, 1};
-    test_copy(cfg, kCpuSeed, 4, 2, empty, s2, s2, 0, 0, "empty");
-  }
+  scalar_and_empty(cfg, kCpuSeed);
   // The GPU's cases.
   {
     int64_t shape[1] = {10001}, s[1] = {1};
@@ -115,12 +118,7 @@ void test_copies(const Config& cfg) {
     int64_t shape[2] = {100, 30}, ss[2] = {0, 1}, ds[2] = {30, 1};
     test_copy(cfg, kGpuSeed, 4, 2, shape, ss, ds, 0, 0, "broadcast_row");
   }
-  {
-    int64_t shape[1] = {1}, s[1] = {1};
-    test_copy(cfg, kGpuSeed, 4, 0, shape, s, s, 0, 0, "scalar_0d");
-    int64_t empty[2] = {0, 4}, s2[2] = {4, 1};
-    test_copy(cfg, kGpuSeed, 4, 2, empty, s2, s2, 0, 0, "empty");
-  }
+  scalar_and_empty(cfg, kGpuSeed);
 }
 
 // Fills of n elements must leave the element after them alone.
