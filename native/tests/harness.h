@@ -3,7 +3,8 @@
 //  - configs(): every backend this build and machine can run -- the CPU at each ISA it has
 //    (portable, avx2+fma, avx512) with 1 and 2 threads, cuda-sim with 2 block threads, and CUDA
 //    device 0 where there is one (else a "skipped" line). NERVE_TEST_BACKENDS=cpu,cuda-sim,cuda
-//    (any of them) narrows the list;
+//    (any of them) narrows the list; NERVE_TEST_SIM_FULL=1 runs on cuda-sim what CUDA runs
+//    (see Config::slow);
 //  - Buf<T>: a buffer in a context's memory (nv_alloc; host memory on the CPU), filled from and
 //    read back into host vectors with nv_write_* / nv_read_*, so one test body serves all;
 //  - stream(): a seeded RNG per (seed, backend kind), so that a backend's data does not depend
@@ -195,7 +196,13 @@ struct Config {
                // once per backend, not once per ISA and thread count
   bool cpu() const { return kind == kCpu; }
   bool gpu() const { return kind != kCpu; }
-  bool sim() const { return kind == kCudaSim; }
+  // cuda-sim, where the cases sized for the CPU are skipped: too slow there (every CUDA thread is
+  // a fiber, under ASan in CI). NERVE_TEST_SIM_FULL=1 runs them anyway, as CUDA does.
+  bool slow() const {
+    static const bool full = std::getenv("NERVE_TEST_SIM_FULL") != nullptr &&
+                             std::string(std::getenv("NERVE_TEST_SIM_FULL")) == "1";
+    return kind == kCudaSim && !full;
+  }
 };
 
 // Whether NERVE_TEST_BACKENDS (a comma-separated list of cpu, cuda-sim, cuda; unset: all)

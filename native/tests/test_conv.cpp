@@ -163,7 +163,7 @@ const Case kGpuCases[] = {
 
 void run(const Config& cfg) {
   for (const Case& c : kCpuCases)
-    if (!(cfg.sim() && c.skip_sim)) run_case(cfg, kCpuSuite, c);
+    if (!(cfg.slow() && c.skip_sim)) run_case(cfg, kCpuSuite, c);
   for (const Case& c : kGpuCases) run_case(cfg, kGpuSuite, c);
   if (cfg.first) bad_arguments(cfg.ctx);
 }

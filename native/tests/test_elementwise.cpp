@@ -189,7 +189,7 @@ void test_patterns(const Config& cfg, const Suite& s, const std::vector<Pattern>
 void run(const Config& cfg) {
   for (int op = 0; op < NV_UNARY_COUNT; ++op) {
     for (int64_t n : {0, 1, 7, 33, 257, 1000, 100003}) {
-      if (cfg.sim() && n > 20003) continue;  // sized for the CPU: too slow on cuda-sim
+      if (cfg.slow() && n > 20003) continue;  // sized for the CPU: too slow on cuda-sim
       test_unary(cfg, kCpuSuite, op, n, 0);
     }
     for (int64_t n : {0, 1, 7, 33, 1000, 20003}) test_unary(cfg, kGpuSuite, op, n, 0);
@@ -197,7 +197,7 @@ void run(const Config& cfg) {
   }
   // On cuda-sim the GPU suite's patterns are the CPU suite's at cuda-sim sizes (big_1d would be
   // too slow there).
-  if (!cfg.sim()) test_patterns(cfg, kCpuSuite, kCpuPatterns);
+  if (!cfg.slow()) test_patterns(cfg, kCpuSuite, kCpuPatterns);
   test_patterns(cfg, kGpuSuite, kGpuPatterns);
   test_binary_in_place(cfg);
   if (cfg.first) bad_arguments(cfg.ctx);

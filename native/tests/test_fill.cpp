@@ -81,7 +81,7 @@ void scalar_and_empty(const Config& cfg, uint64_t seed) {
 
 void test_copies(const Config& cfg) {
   // The CPU's cases.
-  if (!cfg.sim()) {  // 100003 and 300000 elements: sized for the CPU, too slow on cuda-sim
+  if (!cfg.slow()) {  // 100003 and 300000 elements: sized for the CPU, too slow on cuda-sim
     int64_t shape[1] = {100003}, s[1] = {1};
     for (int es : {1, 2, 4, 8, 12}) test_copy(cfg, kCpuSeed, es, 1, shape, s, s, 0, 0, "contiguous");
   }
@@ -93,7 +93,7 @@ void test_copies(const Config& cfg) {
     int64_t shape[3] = {7, 33, 65}, ss[3] = {1, 7 * 65, 7}, ds[3] = {33 * 70, 70, 1};
     for (int es : {2, 4, 8}) test_copy(cfg, kCpuSeed, es, 3, shape, ss, ds, 0, 0, "permute3d_pad");
   }
-  if (!cfg.sim()) {
+  if (!cfg.slow()) {
     int64_t shape[2] = {1000, 300}, ss[2] = {0, 1}, ds[2] = {300, 1};
     test_copy(cfg, kCpuSeed, 4, 2, shape, ss, ds, 0, 0, "broadcast_row");
   }
@@ -219,12 +219,12 @@ void run(const Config& cfg) {
   test_allocator(cfg);
   test_copies(cfg);
   for (int64_t n : {1, 7, 70001}) test_fill(cfg, n);
-  if (!cfg.sim()) {  // sized for the CPU: too slow on cuda-sim
+  if (!cfg.slow()) {  // sized for the CPU: too slow on cuda-sim
     test_fill(cfg, 100003);
     test_casts(cfg, kCpuSeed, 100003);
   }
   test_casts(cfg, kGpuSeed, 20001);
-  if (!cfg.sim()) test_rand(cfg, 200001, 0);  // sized for the CPU: too slow on cuda-sim
+  if (!cfg.slow()) test_rand(cfg, 200001, 0);  // sized for the CPU: too slow on cuda-sim
   test_rand(cfg, 50001, 5);
   if (cfg.first) bad_arguments(cfg.ctx);
 }

@@ -122,7 +122,7 @@ void run(const Config& cfg) {
   for (bool training : {true, false}) {
     batch_norm_case(cfg, kCpuSuite, 4, 3, 37, true, training);
     batch_norm_case(cfg, kCpuSuite, 16, 5, 1, false, training);  // BatchNorm1d-like: HW = 1
-    if (!cfg.sim()) batch_norm_case(cfg, kCpuSuite, 2, 17, 64, true, training);  // slow on cuda-sim
+    if (!cfg.slow()) batch_norm_case(cfg, kCpuSuite, 2, 17, 64, true, training);  // slow on cuda-sim
   }
   dropout_case(cfg, kCpuSuite.seed, 10007, 0.3f, 1234, 77);
   dropout_case(cfg, kCpuSuite.seed, 33, 0.0f, 1234, 77);

@@ -162,7 +162,7 @@ constexpr uint64_t kCpuSeed = 5, kGpuSeed = 37;
 
 void run(const Config& cfg) {
   // sized for the CPU: too slow on cuda-sim
-  if (!cfg.sim()) all_variants(cfg, kCpuSeed, {1, 0, 7, 33, 1000, 40001});
+  if (!cfg.slow()) all_variants(cfg, kCpuSeed, {1, 0, 7, 33, 1000, 40001});
   all_variants(cfg, kGpuSeed, {1, 0, 7, 33, 1000, 5003});
   test_sgd(cfg, kGpuSeed, many_sizes(), 0.9f, 0.0f, 0.01f, true);
   test_adam(cfg, kGpuSeed, many_sizes(), 0.01f, true);

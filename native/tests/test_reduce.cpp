@@ -98,7 +98,7 @@ void run_suite(const Config& cfg, uint64_t seed, const Shape (&shapes)[N]) {
 void run(const Config& cfg) {
   // On cuda-sim the CPU suite's small shapes would repeat the GPU suite's, and its big ones are
   // too slow there.
-  if (!cfg.sim()) run_suite(cfg, kCpuSeed, kCpuShapes);
+  if (!cfg.slow()) run_suite(cfg, kCpuSeed, kCpuShapes);
   run_suite(cfg, kGpuSeed, kGpuShapes);
   // Known bug, not run there until fixed: the CPU's AVX2 and AVX-512 argmax return the first
   // maximum of the numbers instead of the first NaN (their vector max drops NaNs).

@@ -149,12 +149,12 @@ void run(const Config& cfg) {
   test_lstm(cfg, kCpuSeed, 1, 5, false, false);
   test_lstm(cfg, kCpuSeed, 37, 20, false, true);
   // Large enough to split over the CPU's threads: too slow for cuda-sim.
-  if (!cfg.sim()) test_lstm(cfg, kCpuSeed, 64, 130, true, true);
+  if (!cfg.slow()) test_lstm(cfg, kCpuSeed, 64, 130, true, true);
   test_gru(cfg, kCpuSeed, 1, 9, false);
-  if (!cfg.sim()) test_gru(cfg, kCpuSeed, 64, 130, true);
+  if (!cfg.slow()) test_gru(cfg, kCpuSeed, 64, 130, true);
   test_index(cfg, kCpuSeed, 1, 1, 1, true);
   test_index(cfg, kCpuSeed, 50, 10, 17, true);
-  if (!cfg.sim()) test_index(cfg, kCpuSeed, 700, 40, 200, true);  // columns over threads
+  if (!cfg.slow()) test_index(cfg, kCpuSeed, 700, 40, 200, true);  // columns over threads
 
   test_lstm(cfg, kGpuSeed, 3, 5, true, true);
   test_lstm(cfg, kGpuSeed, 2, 33, false, false);

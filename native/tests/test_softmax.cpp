@@ -110,7 +110,7 @@ void bad_arguments(nv_ctx* ctx) {
 void run(const Config& cfg) {
   // On cuda-sim the CPU suite's small rows would repeat the GPU suite's, and its 257 and 100003
   // long ones are too slow there.
-  if (!cfg.sim()) {
+  if (!cfg.slow()) {
     test_rows(cfg, kCpuSuite, 1, 1, 1.0f);
     test_rows(cfg, kCpuSuite, 7, 33, 5.0f);
     test_rows(cfg, kCpuSuite, 100, 10, 3.0f);
