@@ -140,7 +140,8 @@ void bad_arguments(nv_ctx* ctx) {
   float *x = bx.p, *y = by.p;
   int64_t shape[2] = {2, 2}, st[2] = {2, 1}, neg[2] = {2, -1};
   CHECK_ERR(nv_unary_f32(nullptr, 0, 4, x, y, 0, 0), NV_ERR_INVALID_ARGUMENT, "nv_unary_f32");
-  CHECK_ERR(nv_unary_f32(ctx, NV_UNARY_COUNT, 4, x, y, 0, 0), NV_ERR_INVALID_ARGUMENT, "nv_unary_f32: op=15");
+  CHECK_ERR(nv_unary_f32(ctx, NV_UNARY_COUNT, 4, x, y, 0, 0), NV_ERR_INVALID_ARGUMENT,
+            fmt("nv_unary_f32: op=%d", NV_UNARY_COUNT).c_str());
   CHECK_ERR(nv_unary_f32(ctx, -1, 4, x, y, 0, 0), NV_ERR_INVALID_ARGUMENT, "nv_unary_f32");
   CHECK_ERR(nv_unary_f32(ctx, 0, -4, x, y, 0, 0), NV_ERR_INVALID_ARGUMENT, "n=-4");
   CHECK_ERR(nv_unary_f32(ctx, 0, 4, nullptr, y, 0, 0), NV_ERR_INVALID_ARGUMENT, "nv_unary_f32");
