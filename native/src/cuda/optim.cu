@@ -148,39 +148,37 @@ nv_status for_each_group(int32_t count, const int64_t* sizes, float** const* arr
   return NV_OK;
 }
 
+// The launch every update makes: the context's device current, then kernel(group, h) over each
+// group of the parameter tensors.
+template <class H, int N>
+nv_status launch_groups(nv_ctx* ctx, const char* fn, int32_t count, const int64_t* sizes,
+                        float** const (&arrays)[N], void (*kernel)(Group, H), const H& h) {
+  nv_status s = activate(ctx, fn);
+  if (s != NV_OK) return s;
+  return for_each_group(count, sizes, arrays, N, [&](const Group& grp, int64_t blocks) {
+    return gpu::launch(fn, kernel, dim3(unsigned(blocks)), dim3(kThreads), 0, stream_of(ctx),
+                       grp, h);
+  });
+}
+
 }  // namespace
 
 NV_KERNEL_DEF(sgd_step_f32) {
   // w[t], g[t], buf[t] are (sizes[t]); the pointer arrays are host arrays
-  const char* fn = "nv_sgd_step_f32";
-  nv_status s = activate(ctx, fn);
-  if (s != NV_OK) return s;
   float** const arrays[] = {w, g, momentum != 0.0f ? buf : nullptr};
   const SgdParams h{lr, momentum, dampening, weight_decay, nesterov, first_step};
-  return for_each_group(count, sizes, arrays, 3, [&](const Group& grp, int64_t blocks) {
-    return gpu::launch(fn, sgd_kernel, dim3(unsigned(blocks)), dim3(kThreads), 0,
-                       stream_of(ctx), grp, h);
-  });
+  return launch_groups(ctx, "nv_sgd_step_f32", count, sizes, arrays, sgd_kernel, h);
 }
 
 NV_KERNEL_DEF(rmsprop_step_f32) {
   // w[t], g[t], sq[t], buf[t] are (sizes[t]); the pointer arrays are host arrays
-  const char* fn = "nv_rmsprop_step_f32";
-  nv_status s = activate(ctx, fn);
-  if (s != NV_OK) return s;
   float** const arrays[] = {w, g, sq, momentum != 0.0f ? buf : nullptr};
   const RmspropParams h{lr, alpha, eps, weight_decay, momentum};
-  return for_each_group(count, sizes, arrays, 4, [&](const Group& grp, int64_t blocks) {
-    return gpu::launch(fn, rmsprop_kernel, dim3(unsigned(blocks)), dim3(kThreads), 0,
-                       stream_of(ctx), grp, h);
-  });
+  return launch_groups(ctx, "nv_rmsprop_step_f32", count, sizes, arrays, rmsprop_kernel, h);
 }
 
 NV_KERNEL_DEF(adam_step_f32) {
   // w[t], g[t], m[t], v[t] are (sizes[t]); the pointer arrays are host arrays
-  const char* fn = "nv_adam_step_f32";
-  nv_status s = activate(ctx, fn);
-  if (s != NV_OK) return s;
   // Bias corrections in double, as on the CPU.
   const double bc1 = 1.0 - std::pow(static_cast<double>(beta1), static_cast<double>(step));
   const double bc2 = 1.0 - std::pow(static_cast<double>(beta2), static_cast<double>(step));
@@ -194,10 +192,7 @@ NV_KERNEL_DEF(adam_step_f32) {
   h.decay = 1.0f - lr * weight_decay;
   h.decoupled = decoupled;
   float** const arrays[] = {w, g, m, v};
-  return for_each_group(count, sizes, arrays, 4, [&](const Group& grp, int64_t blocks) {
-    return gpu::launch(fn, adam_kernel, dim3(unsigned(blocks)), dim3(kThreads), 0,
-                       stream_of(ctx), grp, h);
-  });
+  return launch_groups(ctx, "nv_adam_step_f32", count, sizes, arrays, adam_kernel, h);
 }
 
 }  // namespace NV_CUDA_NS
