@@ -29,6 +29,19 @@ def report(name, value, unit):
     print(f"{name}\t{value:.1f}\t{unit}", flush=True)
 
 
+def sgd_step(model, x, y):
+    """One training step on the fixed batch (x, y), as GpuBench.classifierStep: cross-entropy, SGD lr 0.01
+    momentum 0.9. The mnist-mlp and LeNet rows differ only in the model and the batch."""
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+    def step():
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    return step
+
+
 def main():
     if not torch.cuda.is_available():
         print("gpu_peers: no CUDA device for PyTorch", file=sys.stderr)
@@ -62,16 +75,7 @@ def main():
     report(f"sum_{n}", n * 4 / sec / 1e9, "GB/s")
     model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 256),
                                 torch.nn.ReLU(), torch.nn.Linear(256, 10)).to(dev)
-    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    x = torch.rand(128, 784, device=dev)
-    y = torch.arange(128, device=dev) % 10
-
-    def step():
-        opt.zero_grad()
-        torch.nn.functional.cross_entropy(model(x), y).backward()
-        opt.step()
-
-    sec = timed(200, step)
+    sec = timed(200, sgd_step(model, torch.rand(128, 784, device=dev), torch.arange(128, device=dev) % 10))
     report("mnist_mlp_step_b128", 128 / sec, "examples/s")
 
     # cuDNN, FP32 (no TF32), with and without its autotuner; the name without a suffix is the
@@ -97,16 +101,7 @@ def main():
             torch.nn.Conv2d(1, 20, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
             torch.nn.Conv2d(20, 50, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
             torch.nn.Linear(800, 500), torch.nn.ReLU(), torch.nn.Dropout(0.3), torch.nn.Linear(500, 10)).to(dev)
-        lopt = torch.optim.SGD(lenet.parameters(), lr=0.01, momentum=0.9)
-        xi = torch.rand(64, 1, 28, 28, device=dev)
-        yi = torch.arange(64, device=dev) % 10
-
-        def lenet_step():
-            lopt.zero_grad()
-            torch.nn.functional.cross_entropy(lenet(xi), yi).backward()
-            lopt.step()
-
-        sec = timed(200, lenet_step)
+        sec = timed(200, sgd_step(lenet, torch.rand(64, 1, 28, 28, device=dev), torch.arange(64, device=dev) % 10))
         report(f"lenet_step_b64{suffix}", 64 / sec, "images/s")
 
     # One LSTM training step (cuDNN's fused LSTM), as GpuBench's lstm_step row.

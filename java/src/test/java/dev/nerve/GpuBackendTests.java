@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nerve.nn.Linear;
 import dev.nerve.nn.ReLU;
 import dev.nerve.nn.Sequential;
-import dev.nerve.nn.Tanh;
-import dev.nerve.optim.Adam;
 import dev.nerve.optim.Optimizer;
 import dev.nerve.optim.SGD;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,28 +53,10 @@ abstract class GpuBackendTests {
 
   @Test
   void trainsXor() {
-    Generator gen = new Generator(11);
-    Sequential model = new Sequential(new Linear(2, 8, true, sim, gen), new Tanh(), new Linear(8, 1, true, sim, gen));
-    Optimizer opt = new Adam(model.parameters(), 0.05f);
-    Tensor x = Tensor.of(sim, new float[] {0, 0, 0, 1, 1, 0, 1, 1}, 4, 2).keep();
-    Tensor y = Tensor.of(sim, new float[] {0, 1, 1, 0}, 4, 1).keep();
-    for (int step = 0; step < 300; step++) {
-      try (Scope s = Scope.open()) {
-        opt.zeroGrad();
-        F.bceWithLogits(model.forward(x), y).backward();
-        opt.step();
-      }
-    }
-    try (Scope s = Scope.open(); Grad g = Grad.off()) {
-      float[] p = model.forward(x).sigmoid().toArray();
-      System.out.printf("cuda-sim xor predictions %.3f %.3f %.3f %.3f%n", p[0], p[1], p[2], p[3]);
-      assertArrayEquals(new float[] {0, 1, 1, 0},
-          new float[] {Math.round(p[0]), Math.round(p[1]), Math.round(p[2]), Math.round(p[3])});
-    }
-    opt.close();
-    model.close();
-    x.close();
-    y.close();
+    XorFit.Result r = XorFit.train(sim, 300);
+    float[] p = r.probabilities();
+    System.out.printf("cuda-sim xor predictions %.3f %.3f %.3f %.3f%n", p[0], p[1], p[2], p[3]);
+    assertArrayEquals(new float[] {0, 1, 1, 0}, r.rounded());
   }
 
   @Test

@@ -19,13 +19,13 @@ public final class LenetSanity {
     float[][] init;
     float nerveEval;
     float torchEval;
-    try (NerveLenet n = new NerveLenet(LenetSpec.THREADS)) {
+    try (NerveLenet n = new NerveLenet(StepBenchmark.THREADS)) {
       init = n.parameters();
       nerveEval = n.evalLoss();
       for (int i = 0; i < STEPS; i++) nerve[i] = n.step();
     }
-    try (TorchLenet t = new TorchLenet(LenetSpec.THREADS)) {
-      t.loadParameters(init);
+    try (TorchClassifierStep t = TorchLenet.create(StepBenchmark.THREADS)) {
+      t.loadParameters(init, LenetSpec.PARAM_SHAPES);
       torchEval = t.evalLoss();
       for (int i = 0; i < STEPS; i++) torch[i] = t.step();
     }

@@ -1,12 +1,13 @@
 package dev.nerve.bench;
 
-import java.util.SplittableRandom;
+import java.util.Locale;
 
 /**
  * The LeNet training step both sides of {@link LenetStepBenchmark} run: {@code MnistCnn.lenet}
  * (Conv 5x5 1->20, ReLU, MaxPool 2, Conv 5x5 20->50, ReLU, MaxPool 2, Flatten, Linear 800->500,
  * ReLU, Dropout 0.3, Linear 500->10), cross-entropy, SGD lr 0.01 momentum 0.9, batch 64, in
- * training mode (dropout on), on one fixed batch made here once so both sides see the same numbers.
+ * training mode (dropout on), on one fixed batch made here once so both sides see the same numbers;
+ * the settings it shares with the MLP's step are {@link StepBenchmark}'s.
  */
 final class LenetSpec {
   static final int BATCH = 64;
@@ -14,10 +15,6 @@ final class LenetSpec {
   static final int SIDE = 28;
   static final int CLASSES = 10;
   static final float DROPOUT = 0.3f;
-  static final float LR = 0.01f;
-  static final float MOMENTUM = 0.9f;
-  static final int THREADS = 2;
-  static final long SEED = 42;
   /** Parameter shapes in the order both sides list them (conv1, conv2, fc1, fc2; weight then bias). */
   static final long[][] PARAM_SHAPES = {
       {20, 1, 5, 5}, {20}, {50, 20, 5, 5}, {50}, {500, 800}, {500}, {10, 500}, {10}};
@@ -26,10 +23,7 @@ final class LenetSpec {
 
   /** MNIST-like images: uniform in [0, 1), row-major [BATCH, 1, 28, 28]. */
   static float[] inputs() {
-    SplittableRandom r = new SplittableRandom(SEED);
-    float[] x = new float[BATCH * CHANNELS * SIDE * SIDE];
-    for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
-    return x;
+    return BenchData.uniform(BATCH * CHANNELS * SIDE * SIDE, StepBenchmark.SEED, 0, 1);
   }
 
   /** Labels i % 10. */
@@ -44,7 +38,7 @@ final class LenetSpec {
    * and the first is near ln(10) = 2.303 (an untrained 10-way classifier). Throws otherwise, so
    * JMH reports the benchmark as failed instead of timing a broken step.
    */
-  static void checkLosses(String side, float[] losses) {
+  private static void checkLosses(String side, float[] losses) {
     double ln10 = Math.log(CLASSES);
     for (int i = 0; i < losses.length; i++) {
       if (!Float.isFinite(losses[i])) {
@@ -52,9 +46,21 @@ final class LenetSpec {
       }
     }
     if (Math.abs(losses[0] - ln10) > TOLERANCE) {
-      throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+      throw new IllegalStateException(String.format(Locale.ROOT,
           "%s: first loss %.4f is not within %.2f of ln(10) = %.4f", side, losses[0], TOLERANCE, ln10));
     }
+  }
+
+  /** Trains the side's first {@link #CHECK_STEPS} steps, prints their losses and checks them; returns step. */
+  static TrainingStep checked(String side, TrainingStep step) {
+    float[] losses = new float[CHECK_STEPS];
+    for (int i = 0; i < losses.length; i++) losses[i] = step.step();
+    StringBuilder s = new StringBuilder();
+    for (float l : losses) s.append(String.format(Locale.ROOT, " %.4f", l));
+    checkLosses(side, losses);
+    System.out.println(side + " set-up check: losses of the first " + losses.length + " steps" + s
+        + " (finite, first near ln(10) = 2.3026): OK");
+    return step;
   }
 
   /** How far from ln(10) the first loss may be (initialisation and dropout noise). */

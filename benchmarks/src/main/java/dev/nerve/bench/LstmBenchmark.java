@@ -9,18 +9,13 @@ import dev.nerve.LstmState;
 import dev.nerve.RecurrentOutput;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamOptions;
 import org.bytedeco.pytorch.LSTMCellImpl;
 import org.bytedeco.pytorch.LSTMImpl;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.T_TensorTensor_T;
-import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -51,18 +46,13 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LstmBenchmark {
   static final int IN = 128, HIDDEN = 256, SEQ = 64, BATCH = 32, CLASSES = 65, THREADS = 2;
 
+  /** n numbers uniform in [-1, 1) from seed. */
   static float[] data(int n, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) a[i] = (float) r.nextDouble(-1, 1);
-    return a;
+    return BenchData.uniform(n, seed, -1, 1);
   }
 
   static int[] labels(int n) {
-    SplittableRandom r = new SplittableRandom(3);
-    int[] a = new int[n];
-    for (int i = 0; i < n; i++) a[i] = r.nextInt(CLASSES);
-    return a;
+    return BenchData.labels(n, CLASSES, 3);
   }
 
   @State(Scope.Thread)
@@ -118,17 +108,9 @@ public class LstmBenchmark {
       torch.manual_seed(1);
       lstm = new LSTMImpl(IN, HIDDEN);
       head = new LinearImpl(HIDDEN, CLASSES);
-      TensorVector ps = new TensorVector();
-      for (org.bytedeco.pytorch.Tensor p : lstm.parameters().get()) ps.push_back(p);
-      for (org.bytedeco.pytorch.Tensor p : head.parameters().get()) ps.push_back(p);
-      adam = new org.bytedeco.pytorch.Adam(ps, new AdamOptions(1e-3));
-      x = floats(data(SEQ * BATCH * IN, 2), SEQ, BATCH, IN);
-      int[] l = labels(SEQ * BATCH);
-      long[] ll = new long[l.length];
-      for (int i = 0; i < l.length; i++) ll[i] = l[i];
-      try (LongPointer lp = new LongPointer(ll)) {
-        y = torch.from_blob(lp, new long[] {ll.length}, new TensorOptions(torch.ScalarType.Long)).clone();
-      }
+      adam = new org.bytedeco.pytorch.Adam(TorchTensors.parameters(lstm, head), new AdamOptions(1e-3));
+      x = TorchTensors.fromFloats(data(SEQ * BATCH * IN, 2), SEQ, BATCH, IN);
+      y = TorchTensors.fromInts(labels(SEQ * BATCH));
     }
 
     float step() {
@@ -141,12 +123,6 @@ public class LstmBenchmark {
         adam.step();
         return loss.item_float();
       }
-    }
-  }
-
-  static org.bytedeco.pytorch.Tensor floats(float[] a, long... shape) {
-    try (FloatPointer fp = new FloatPointer(a)) {
-      return torch.from_blob(fp, shape, new TensorOptions(torch.ScalarType.Float)).clone();
     }
   }
 
@@ -189,9 +165,9 @@ public class LstmBenchmark {
     public void setUp() {
       torch.set_num_threads(THREADS);
       cell = new LSTMCellImpl(IN, HIDDEN);
-      x = floats(data(batch * IN, 4), batch, IN);
-      h = floats(data(batch * HIDDEN, 5), batch, HIDDEN);
-      c = floats(data(batch * HIDDEN, 6), batch, HIDDEN);
+      x = TorchTensors.fromFloats(data(batch * IN, 4), batch, IN);
+      h = TorchTensors.fromFloats(data(batch * HIDDEN, 5), batch, HIDDEN);
+      c = TorchTensors.fromFloats(data(batch * HIDDEN, 6), batch, HIDDEN);
     }
 
     float step() {

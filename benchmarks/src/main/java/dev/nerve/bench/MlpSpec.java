@@ -1,11 +1,9 @@
 package dev.nerve.bench;
 
-import java.util.SplittableRandom;
-
 /**
  * The mnist-mlp training step both sides run: a 784-512-256-10 MLP with ReLU, cross-entropy,
  * SGD with momentum 0.9 (lr 0.01), batch 128, on one fixed batch of random data (no data loading
- * in the timed part). The data is made here once, so both sides see the same numbers.
+ * in the timed part); the settings it shares with LeNet's step are {@link StepBenchmark}'s.
  */
 final class MlpSpec {
   static final int BATCH = 128;
@@ -13,10 +11,6 @@ final class MlpSpec {
   static final int H1 = 512;
   static final int H2 = 256;
   static final int OUT = 10;
-  static final float LR = 0.01f;
-  static final float MOMENTUM = 0.9f;
-  static final int THREADS = 2;
-  static final long SEED = 42;
   /** Parameter shapes in the order both sides list them: w1, b1, w2, b2, w3, b3 (weights [out, in]). */
   static final long[][] PARAM_SHAPES = {{H1, IN}, {H1}, {H2, H1}, {H2}, {OUT, H2}, {OUT}};
 
@@ -36,17 +30,11 @@ final class MlpSpec {
 
   /** MNIST-like inputs: uniform in [0, 1), row-major [BATCH, IN]. */
   static float[] inputs() {
-    SplittableRandom r = new SplittableRandom(SEED);
-    float[] x = new float[BATCH * IN];
-    for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
-    return x;
+    return BenchData.uniform(BATCH * IN, StepBenchmark.SEED, 0, 1);
   }
 
   /** Class labels in [0, OUT). */
   static int[] labels() {
-    SplittableRandom r = new SplittableRandom(SEED + 1);
-    int[] y = new int[BATCH];
-    for (int i = 0; i < y.length; i++) y[i] = r.nextInt(OUT);
-    return y;
+    return BenchData.labels(BATCH, OUT, StepBenchmark.SEED + 1);
   }
 }

@@ -8,24 +8,26 @@ import dev.nerve.optim.SGD;
 import java.util.List;
 
 /**
- * Nerve's side of a classifier's training-step benchmark: a model, SGD, and one fixed batch (x, y)
- * that every step trains on, written as a user would write the loop.
+ * Nerve's side of a classifier's training-step benchmark: a model, SGD ({@link StepBenchmark}'s
+ * settings), and one fixed batch (x, y) that every step trains on, written as a user would write
+ * the loop. The twin of {@link TorchClassifierStep}.
  */
-abstract class NerveClassifierStep implements AutoCloseable {
+abstract class NerveClassifierStep implements TrainingStep {
   final Sequential model;
   final SGD optimizer;
   final Tensor x;
   final Tensor y;
 
-  NerveClassifierStep(Sequential model, float lr, float momentum, Tensor x, Tensor y) {
+  NerveClassifierStep(Sequential model, Tensor x, Tensor y) {
     this.model = model;
-    this.optimizer = new SGD(model.parameters(), lr, momentum, 0f, 0f, false);
+    this.optimizer = new SGD(model.parameters(), StepBenchmark.LR, StepBenchmark.MOMENTUM, 0f, 0f, false);
     this.x = x;
     this.y = y;
   }
 
   /** One training step: zero grads, forward, cross-entropy, backward, SGD update. Returns the loss. */
-  final float step() {
+  @Override
+  public final float step() {
     try (Scope s = Scope.open()) {
       optimizer.zeroGrad();
       Tensor loss = F.crossEntropy(model.forward(x), y);

@@ -11,11 +11,11 @@ import dev.nerve.examples.MnistCnn;
 /** Nerve's side of the LeNet step: the examples module's {@code MnistCnn.lenet}, as the CLI trains it (dropout on). */
 final class NerveLenet extends NerveClassifierStep {
   NerveLenet(int threads) {
-    this(Device.cpu(threads), new Generator(LenetSpec.SEED));
+    this(Device.cpu(threads), new Generator(StepBenchmark.SEED));
   }
 
   private NerveLenet(Device device, Generator gen) {
-    super(MnistCnn.lenet(device, gen), LenetSpec.LR, LenetSpec.MOMENTUM,
+    super(MnistCnn.lenet(device, gen),
         Tensor.of(device, LenetSpec.inputs(), LenetSpec.BATCH, LenetSpec.CHANNELS, LenetSpec.SIDE, LenetSpec.SIDE),
         Tensor.ofInts(device, LenetSpec.labels(), LenetSpec.BATCH));
     model.train();

@@ -40,7 +40,7 @@ public final class Report {
     System.out.println();
     System.out.printf(Locale.ROOT,
         "mnist-mlp training step: batch %d, %d-%d-%d-%d MLP, ReLU, cross-entropy, SGD momentum %.1f (lr %.2f), 2 threads%n",
-        MlpSpec.BATCH, MlpSpec.IN, MlpSpec.H1, MlpSpec.H2, MlpSpec.OUT, MlpSpec.MOMENTUM, MlpSpec.LR);
+        MlpSpec.BATCH, MlpSpec.IN, MlpSpec.H1, MlpSpec.H2, MlpSpec.OUT, StepBenchmark.MOMENTUM, StepBenchmark.LR);
     System.out.printf(Locale.ROOT, "%.1f MFLOP per step (GEMMs); floor at %.0f GFLOP/s (FP32 FMA peak, 2 cores): %.3f ms/step = %,.0f examples/s%n%n",
         MlpSpec.FLOPS_PER_STEP / 1e6, PEAK_GFLOPS, 1e3 / stepsAtPeak, stepsAtPeak * MlpSpec.BATCH);
     String fmt = "%-48s %17s %20s %9s %9s %8s %16s%n";

@@ -14,7 +14,7 @@ public final class Sanity {
   public static void main(String[] args) {
     float[] nerve = null;
     float[][] init = null;
-    try (NerveMlp n = new NerveMlp(MlpSpec.THREADS)) {
+    try (NerveMlp n = new NerveMlp(StepBenchmark.THREADS)) {
       init = n.parameters();
       nerve = new float[STEPS];
       for (int i = 0; i < STEPS; i++) nerve[i] = n.step();
@@ -23,8 +23,8 @@ public final class Sanity {
       nerve = null;
     }
     float[] torch = new float[STEPS];
-    try (TorchMlp t = new TorchMlp(MlpSpec.THREADS)) {
-      if (init != null) t.loadParameters(init);
+    try (TorchClassifierStep t = TorchMlp.create(StepBenchmark.THREADS)) {
+      if (init != null) t.loadParameters(init, MlpSpec.PARAM_SHAPES);
       for (int i = 0; i < STEPS; i++) torch[i] = t.step();
     }
     System.out.println("sanity: loss on the fixed batch over " + STEPS + " steps"

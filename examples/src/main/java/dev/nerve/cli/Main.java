@@ -34,6 +34,7 @@ public final class Main implements Runnable {
   /** Runs the command line with the given streams and returns the exit code (the seam tests use). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new Main());
+    TrainCommand.addModels(cli.getSubcommands().get("train"));
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(Main::usageError);

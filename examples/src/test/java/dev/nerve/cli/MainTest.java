@@ -29,6 +29,18 @@ class MainTest {
     assertOneLineError(r, expected);
   }
 
+  /** Runs args, which must succeed (exit 0). */
+  static Run succeeds(String... args) {
+    Run r = run(args);
+    assertEquals(0, r.code(), r.err());
+    return r;
+  }
+
+  /** stdout contains each of the texts. */
+  static void assertOutContains(Run r, String... texts) {
+    for (String t : texts) assertTrue(r.out().contains(t), r.out());
+  }
+
   static void assertOneLineError(Run r, String expected) {
     String err = r.err().strip();
     assertFalse(err.contains("\n"), () -> "more than one line on stderr:\n" + err);
@@ -105,35 +117,25 @@ class MainTest {
 
   @Test
   void modelHelpShowsThatModelsDefaults() {
-    Run r = run("train", "mnist-mlp", "--help");
-    assertEquals(0, r.code());
-    assertTrue(r.out().contains("Examples per step (default: 128)"), r.out());
-    assertTrue(r.out().contains("Passes over the training data (default: 40)"), r.out());
+    assertOutContains(succeeds("train", "mnist-mlp", "--help"), "Examples per step (default: 128)",
+        "Passes over the training data (default: 40)");
   }
 
   @Test
   void infoNamesTheVersionAndBackends() {
-    Run r = run("info");
-    assertEquals(0, r.code(), r.err());
+    Run r = succeeds("info");
     assertTrue(r.out().startsWith("Nerve "), r.out());
-    assertTrue(r.out().contains("cpu       yes"), r.out());
-    assertTrue(r.out().contains("cuda "), r.out());
+    assertOutContains(r, "cpu       yes", "cuda ");
   }
 
   @Test
   void perceptronLearnsAndAndOrButNotXor() {
-    Run r = run("train", "perceptron");
-    assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("AND  learned in"), r.out());
-    assertTrue(r.out().contains("OR   learned in"), r.out());
-    assertTrue(r.out().contains("XOR  NOT learned in 50 epochs"), r.out());
-    assertTrue(r.out().contains("XOR is not linearly separable"), r.out());
+    assertOutContains(succeeds("train", "perceptron"), "AND  learned in", "OR   learned in", "XOR  NOT learned in 50 epochs",
+        "XOR is not linearly separable");
   }
 
   @Test
   void xorMlpLearnsXor() {
-    Run r = run("train", "xor");
-    assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("XOR learned: accuracy 100% (4/4)"), r.out());
+    assertOutContains(succeeds("train", "xor"), "XOR learned: accuracy 100% (4/4)");
   }
 }

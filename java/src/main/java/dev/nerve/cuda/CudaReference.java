@@ -5,7 +5,11 @@ import dev.nerve.Device;
 import dev.nerve.Tensor;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.cudnn.cudnnContext;
@@ -31,9 +35,8 @@ public final class CudaReference {
 
   private static final Map<Integer, cublasContext> CUBLAS = new HashMap<>();
   private static final Map<Integer, cudnnContext> CUDNN = new HashMap<>();
-  private static boolean cudartLoaded;
-  private static boolean cublasLoaded;
-  private static boolean cudnnLoaded;
+  /** The presets loaded so far (each is loaded once, on first use). */
+  private static final Set<Class<?>> LOADED = new HashSet<>();
 
   /** A FloatPointer at a given (device) address; never read or written from Java. */
   private static final class DevicePointer extends FloatPointer {
@@ -111,43 +114,39 @@ public final class CudaReference {
   // ------------------------------------------------------------------ handles and loading
 
   private static cublasContext cublasHandle(int dev) {
-    cublasContext h = CUBLAS.get(dev);
-    if (h != null) return h;
-    setDevice(dev);
-    if (!cublasLoaded) {
-      load(cublas.class, "cuBLAS (libcublas.so) not found: install the CUDA toolkit or PyTorch's nvidia-cublas wheel"
-          + " and put its lib folder on LD_LIBRARY_PATH");
-      cublasLoaded = true;
-    }
-    h = new cublasContext();
-    check(cublas.cublasCreate_v2(h), "cublasCreate_v2");
-    CUBLAS.put(dev, h);
-    return h;
+    return handle(CUBLAS, dev, cublas.class, "cuBLAS (libcublas.so) not found: install the CUDA toolkit or PyTorch's"
+        + " nvidia-cublas wheel and put its lib folder on LD_LIBRARY_PATH",
+        cublasContext::new, h -> check(cublas.cublasCreate_v2(h), "cublasCreate_v2"));
   }
 
   private static cudnnContext cudnnHandle(int dev) {
-    cudnnContext h = CUDNN.get(dev);
-    if (h != null) return h;
-    setDevice(dev);
-    if (!cudnnLoaded) {
-      load(cudnn.class, "cuDNN (libcudnn.so) not found: install cuDNN or PyTorch's nvidia-cudnn wheel"
-          + " and put its lib folder on LD_LIBRARY_PATH");
-      cudnnLoaded = true;
-    }
-    h = new cudnnContext();
-    checkDnn(cudnn.cudnnCreate(h), "cudnnCreate");
-    CUDNN.put(dev, h);
-    return h;
+    return handle(CUDNN, dev, cudnn.class, "cuDNN (libcudnn.so) not found: install cuDNN or PyTorch's nvidia-cudnn"
+        + " wheel and put its lib folder on LD_LIBRARY_PATH",
+        cudnnContext::new, h -> checkDnn(cudnn.cudnnCreate(h), "cudnnCreate"));
+  }
+
+  /**
+   * The device's handle from handles, made on first use: the device made current, the library's
+   * presets loaded (missing: what to say when it is not installed), then the handle allocated
+   * (only once the presets are, since allocating loads them too) and created. A failure caches
+   * nothing.
+   */
+  private static <H> H handle(Map<Integer, H> handles, int dev, Class<?> presets, String missing, Supplier<H> alloc,
+      Consumer<H> create) {
+    return handles.computeIfAbsent(dev, d -> {
+      setDevice(d);
+      load(presets, missing);
+      H h = alloc.get();
+      create.accept(h);
+      return h;
+    });
   }
 
   /** Makes the device current on this thread (handles belong to the device current at creation). */
   private static void setDevice(int dev) {
-    if (!cudartLoaded) {
-      load(cudart.class, "the CUDA runtime (libcudart.so.13, and the driver's libcuda.so.1) not found: install"
-          + " the NVIDIA driver and the CUDA toolkit or PyTorch's nvidia-cuda-runtime wheel, and put its lib folder"
-          + " on LD_LIBRARY_PATH");
-      cudartLoaded = true;
-    }
+    load(cudart.class, "the CUDA runtime (libcudart.so.13, and the driver's libcuda.so.1) not found: install"
+        + " the NVIDIA driver and the CUDA toolkit or PyTorch's nvidia-cuda-runtime wheel, and put its lib folder"
+        + " on LD_LIBRARY_PATH");
     int status = cudart.cudaSetDevice(dev);
     if (status != 0) {
       throw new IllegalStateException("CudaReference: cudaSetDevice(" + dev + ") failed: "
@@ -155,12 +154,15 @@ public final class CudaReference {
     }
   }
 
+  /** Loads the presets' native library, once; missing: what to say when it is not installed. */
   private static void load(Class<?> presets, String missing) {
+    if (LOADED.contains(presets)) return;
     try {
       org.bytedeco.javacpp.Loader.load(presets);
     } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
       throw new UnsupportedOperationException("CudaReference: " + missing + " (" + e + ")", e);
     }
+    LOADED.add(presets);
   }
 
   private static CUstream_st stream(Device device) {

@@ -12,6 +12,8 @@ import dev.nerve.Tensor;
 import dev.nerve.internal.ops.Memory;
 import dev.nerve.internal.ops.Operand;
 import dev.nerve.internal.ops.Storage;
+import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
 
 /**
  * Tensors made, filled, copied and read on the memory kernels ({@link Memory}): the factories of
@@ -127,19 +129,20 @@ public final class MemoryFunctions {
   public static float[] toArray(Tensor t) {
     Tensors.checkOpen(t, "toArray");
     check(t.dtype() == DType.F32, "toArray: tensor is %s; use toIntArray()", t.dtype());
-    try (Tensor c = t.isContiguous() ? null : copy(t)) {
-      float[] out = new float[Math.toIntExact(t.numel())];
-      Memory.read(Tensors.data(c == null ? t : c), out);
-      return out;
-    }
+    return read(t, float[]::new, Memory::read);
   }
 
   public static int[] toIntArray(Tensor t) {
     Tensors.checkOpen(t, "toIntArray");
     check(t.dtype() == DType.I32, "toIntArray: tensor is %s; use toArray()", t.dtype());
+    return read(t, int[]::new, Memory::read);
+  }
+
+  /** The values into a new host array of numel elements (through a contiguous copy when t is strided). */
+  private static <A> A read(Tensor t, IntFunction<A> newArray, BiConsumer<Operand, A> read) {
     try (Tensor c = t.isContiguous() ? null : copy(t)) {
-      int[] out = new int[Math.toIntExact(t.numel())];
-      Memory.read(Tensors.data(c == null ? t : c), out);
+      A out = newArray.apply(Math.toIntExact(t.numel()));
+      read.accept(Tensors.data(c == null ? t : c), out);
       return out;
     }
   }

@@ -55,14 +55,7 @@ final class Json {
 
   private Map<String, Object> object(int depth) {
     Map<String, Object> out = new LinkedHashMap<>();
-    pos++; // {
-    skipSpace();
-    if (peek() == '}') {
-      pos++;
-      return out;
-    }
-    while (true) {
-      skipSpace();
+    items('}', () -> {
       if (peek() != '"') throw error("expected a string key");
       int keyAt = pos;
       String key = string();
@@ -75,35 +68,37 @@ final class Json {
         throw error("duplicate key \"" + key + "\"");
       }
       out.put(key, v);
-      skipSpace();
-      char c = peek();
-      pos++;
-      if (c == '}') return out;
-      if (c != ',') {
-        pos--;
-        throw error("expected ',' or '}'");
-      }
-    }
+    });
+    return out;
   }
 
   private List<Object> array(int depth) {
     List<Object> out = new ArrayList<>();
-    pos++; // [
+    items(']', () -> out.add(value(depth + 1)));
+    return out;
+  }
+
+  /**
+   * The comma-separated items of an object or array, from its opening bracket at pos to close;
+   * item reads one, starting at its first non-space character.
+   */
+  private void items(char close, Runnable item) {
+    pos++; // the opening bracket
     skipSpace();
-    if (peek() == ']') {
+    if (peek() == close) {
       pos++;
-      return out;
+      return;
     }
     while (true) {
       skipSpace();
-      out.add(value(depth + 1));
+      item.run();
       skipSpace();
       char c = peek();
       pos++;
-      if (c == ']') return out;
+      if (c == close) return;
       if (c != ',') {
         pos--;
-        throw error("expected ',' or ']'");
+        throw error("expected ',' or '" + close + "'");
       }
     }
   }

@@ -5,7 +5,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * A module without parameters that applies one function to its input (ReLU, Sigmoid, Tanh,
- * LeakyReLU, Softmax, Flatten, the pooling layers): forward is the function, toString the name.
+ * LeakyReLU, Softmax, Flatten, the pooling layers, AdaptiveAvgPool2d): forward is the function,
+ * toString the name. Neither is final, so that javac gives each public subclass public bridges
+ * to them (reflection finds forward on ReLU itself).
  */
 abstract class FunctionModule extends Module {
   private final String name;
@@ -17,12 +19,12 @@ abstract class FunctionModule extends Module {
   }
 
   @Override
-  public final Tensor forward(Tensor x) {
+  public Tensor forward(Tensor x) {
     return function.apply(x);
   }
 
   @Override
-  public final String toString() {
+  public String toString() {
     return name;
   }
 

@@ -14,7 +14,7 @@ import dev.nerve.Tensor;
  *
  * <p>Shapes and initialisation as {@link RNN}; weights [3 hidden, in] and [3 hidden, hidden].
  */
-public final class GRU extends RecurrentLayers {
+public final class GRU extends HiddenStateLayers {
   public GRU(long inputSize, long hiddenSize) {
     this(inputSize, hiddenSize, 1, false, Device.defaultDevice(), Generator.global());
   }
@@ -26,18 +26,5 @@ public final class GRU extends RecurrentLayers {
   @Override
   RecurrentOutput layer(int l, Tensor x, Tensor h0, Tensor c0, Tensor mask) {
     return F.gruLayer(x, h0, wIh[l], wHh[l], bIh[l], bHh[l], mask);
-  }
-
-  public RecurrentOutput forward(Tensor x, Tensor h0, Tensor mask) {
-    return run(x, h0, null, mask);
-  }
-
-  public RecurrentOutput forward(Tensor x, Tensor h0) {
-    return run(x, h0, null, null);
-  }
-
-  @Override
-  public Tensor forward(Tensor x) {
-    return run(x, null, null, null).output();
   }
 }

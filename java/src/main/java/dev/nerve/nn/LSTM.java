@@ -49,9 +49,4 @@ public final class LSTM extends RecurrentLayers {
   public RecurrentOutput forward(Tensor x, LstmState state) {
     return forward(x, state, null);
   }
-
-  @Override
-  public Tensor forward(Tensor x) {
-    return forward(x, null, null).output();
-  }
 }

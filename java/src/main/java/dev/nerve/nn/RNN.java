@@ -17,7 +17,7 @@ import dev.nerve.Tensor;
  *
  * <pre>{@code RNN rnn = new RNN(1, 64); RecurrentOutput o = rnn.forward(x, null); // x [T, B, 1]}</pre>
  */
-public final class RNN extends RecurrentLayers {
+public final class RNN extends HiddenStateLayers {
   private final boolean relu;
 
   public RNN(long inputSize, long hiddenSize) {
@@ -33,20 +33,5 @@ public final class RNN extends RecurrentLayers {
   @Override
   RecurrentOutput layer(int l, Tensor x, Tensor h0, Tensor c0, Tensor mask) {
     return F.rnnLayer(x, h0, wIh[l], wHh[l], bIh[l], bHh[l], relu, mask);
-  }
-
-  /** Outputs and final state; h0 and mask may be null. */
-  public RecurrentOutput forward(Tensor x, Tensor h0, Tensor mask) {
-    return run(x, h0, null, mask);
-  }
-
-  public RecurrentOutput forward(Tensor x, Tensor h0) {
-    return run(x, h0, null, null);
-  }
-
-  /** The outputs, from a zero initial state. */
-  @Override
-  public Tensor forward(Tensor x) {
-    return run(x, null, null, null).output();
   }
 }

@@ -22,7 +22,6 @@ abstract class RecurrentLayers extends Module {
   final long hiddenSize;
   final int numLayers;
   final boolean batchFirst;
-  final int gates;
   final Tensor[] wIh;
   final Tensor[] wHh;
   final Tensor[] bIh;
@@ -35,7 +34,6 @@ abstract class RecurrentLayers extends Module {
           + inputSize + ", " + hiddenSize + ", " + numLayers);
     }
     this.name = name;
-    this.gates = gates;
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.numLayers = numLayers;
@@ -69,6 +67,12 @@ abstract class RecurrentLayers extends Module {
 
   public final int numLayers() {
     return numLayers;
+  }
+
+  /** The outputs, from a zero initial state (not final: RNN, GRU and LSTM get public bridges to it). */
+  @Override
+  public Tensor forward(Tensor x) {
+    return run(x, null, null, null).output();
   }
 
   /** One layer (time-first) through the functional form. */

@@ -31,19 +31,19 @@ public class Adam extends Optimizer {
 
   Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
     super(params, lr);
-    if (!(beta1 >= 0 && beta1 < 1)) {
-      throw new IllegalArgumentException(getClass().getSimpleName() + ": Invalid beta parameter at index 0: " + beta1);
-    }
-    if (!(beta2 >= 0 && beta2 < 1)) {
-      throw new IllegalArgumentException(getClass().getSimpleName() + ": Invalid beta parameter at index 1: " + beta2);
-    }
-    checkNonNegative("epsilon value", eps);
-    checkNonNegative("weight_decay value", weightDecay);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.eps = eps;
-    this.weightDecay = weightDecay;
+    this.beta1 = beta(0, beta1);
+    this.beta2 = beta(1, beta2);
+    this.eps = nonNegative("epsilon value", eps);
+    this.weightDecay = nonNegative("weight_decay value", weightDecay);
     this.decoupled = decoupled;
+  }
+
+  /** beta, checked to lie in [0, 1); index: its place in PyTorch's betas pair, which the message names. */
+  private float beta(int index, float beta) {
+    if (!(beta >= 0 && beta < 1)) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ": Invalid beta parameter at index " + index + ": " + beta);
+    }
+    return beta;
   }
 
   @Override

@@ -46,6 +46,12 @@ public abstract class Optimizer implements AutoCloseable, StatefulOptimizer {
     }
   }
 
+  /** {@link #checkNonNegative}, returning value: a constructor checks and keeps a setting in one line. */
+  final float nonNegative(String what, float value) {
+    checkNonNegative(what, value);
+    return value;
+  }
+
   /** Applies one update to every parameter that has a gradient. */
   public final void step() {
     List<Tensor> w = new ArrayList<>(params.size());

@@ -26,15 +26,11 @@ public final class RMSprop extends Optimizer {
 
   public RMSprop(List<Tensor> params, float lr, float alpha, float eps, float weightDecay, float momentum) {
     super(params, lr);
-    checkNonNegative("alpha value", alpha);
+    this.alpha = nonNegative("alpha value", alpha);
     if (alpha > 1) throw new IllegalArgumentException("RMSprop: Invalid alpha value: " + alpha + " (must be in [0, 1])");
-    checkNonNegative("epsilon value", eps);
-    checkNonNegative("weight_decay value", weightDecay);
-    checkNonNegative("momentum value", momentum);
-    this.alpha = alpha;
-    this.eps = eps;
-    this.weightDecay = weightDecay;
-    this.momentum = momentum;
+    this.eps = nonNegative("epsilon value", eps);
+    this.weightDecay = nonNegative("weight_decay value", weightDecay);
+    this.momentum = nonNegative("momentum value", momentum);
   }
 
   @Override

@@ -33,16 +33,13 @@ public final class SGD extends Optimizer {
 
   public SGD(List<Tensor> params, float lr, float momentum, float dampening, float weightDecay, boolean nesterov) {
     super(params, lr);
-    checkNonNegative("momentum value", momentum);
-    checkNonNegative("dampening value", dampening);
-    checkNonNegative("weight_decay value", weightDecay);
+    this.momentum = nonNegative("momentum value", momentum);
+    this.dampening = nonNegative("dampening value", dampening);
+    this.weightDecay = nonNegative("weight_decay value", weightDecay);
     if (nesterov && (momentum <= 0 || dampening != 0)) {
       throw new IllegalArgumentException("SGD: Nesterov momentum requires a momentum and zero dampening (momentum="
           + momentum + ", dampening=" + dampening + ")");
     }
-    this.momentum = momentum;
-    this.dampening = dampening;
-    this.weightDecay = weightDecay;
     this.nesterov = nesterov;
   }
 

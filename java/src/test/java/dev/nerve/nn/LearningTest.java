@@ -9,7 +9,7 @@ import dev.nerve.Generator;
 import dev.nerve.Grad;
 import dev.nerve.Scope;
 import dev.nerve.Tensor;
-import dev.nerve.optim.Adam;
+import dev.nerve.XorFit;
 import dev.nerve.optim.Optimizer;
 import dev.nerve.optim.SGD;
 import org.junit.jupiter.api.Test;
@@ -20,28 +20,11 @@ class LearningTest {
 
   @Test
   void mlpLearnsXorWithBceAndAdam() {
-    Generator gen = new Generator(11);
-    Sequential model = new Sequential(new Linear(2, 8, true, cpu, gen), new Tanh(), new Linear(8, 1, true, cpu, gen));
-    Optimizer opt = new Adam(model.parameters(), 0.05f);
-    Tensor x = Tensor.of(cpu, new float[] {0, 0, 0, 1, 1, 0, 1, 1}, 4, 2).keep();
-    Tensor y = Tensor.of(cpu, new float[] {0, 1, 1, 0}, 4, 1).keep();
-    float loss = 0;
-    for (int step = 0; step < 500; step++) {
-      try (Scope s = Scope.open()) {
-        opt.zeroGrad();
-        Tensor l = F.bceWithLogits(model.forward(x), y);
-        l.backward();
-        opt.step();
-        loss = l.item();
-      }
-    }
-    try (Scope s = Scope.open(); Grad g = Grad.off()) {
-      float[] p = model.forward(x).sigmoid().toArray();
-      System.out.printf("xor: loss %.4f, predictions %.3f %.3f %.3f %.3f%n", loss, p[0], p[1], p[2], p[3]);
-      assertArrayEquals(new float[] {0, 1, 1, 0}, new float[] {Math.round(p[0]), Math.round(p[1]), Math.round(p[2]),
-          Math.round(p[3])});
-    }
-    assertTrue(loss < 0.05, "loss " + loss);
+    XorFit.Result r = XorFit.train(cpu, 500);
+    float[] p = r.probabilities();
+    System.out.printf("xor: loss %.4f, predictions %.3f %.3f %.3f %.3f%n", r.loss(), p[0], p[1], p[2], p[3]);
+    assertArrayEquals(new float[] {0, 1, 1, 0}, r.rounded());
+    assertTrue(r.loss() < 0.05, "loss " + r.loss());
   }
 
   @Test

