@@ -32,8 +32,8 @@
 #define NV_KERNEL_rand_normal_f32 (nv_ctx* ctx, int64_t n, uint64_t seed, uint64_t offset, float mean, float stddev, float* y)
 
 // ---------------------------------------------------------------- GEMM
-// batch >= 1. gemm_tf32_f32 is the TF32 tensor-core GEMM behind nv_internal_gemm_tf32_f32
-// (backends without tensor cores answer NV_ERR_UNSUPPORTED).
+// gemm_strided_batched_f32 gets batch >= 1. gemm_tf32_f32 is the TF32 tensor-core GEMM behind
+// nv_internal_gemm_tf32_f32 (backends without tensor cores answer NV_ERR_UNSUPPORTED).
 #define NV_KERNEL_gemm_f32 (nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc)
 #define NV_KERNEL_gemm_strided_batched_f32 (nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, int64_t stride_a, const float* B, int64_t ldb, int64_t stride_b, float beta, float* C, int64_t ldc, int64_t stride_c, int64_t batch)
 #define NV_KERNEL_gemm_tf32_f32 (nv_ctx* ctx, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, int64_t stride_a, const float* B, int64_t ldb, int64_t stride_b, float beta, float* C, int64_t ldc, int64_t stride_c, int64_t batch)
