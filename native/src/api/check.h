@@ -11,15 +11,14 @@
 #define NV_CHECK_NONNEG(v, fn) \
   NV_CHECK((v) >= 0, fn ": " #v "=%lld is negative", static_cast<long long>(v))
 
-// Pointers may be NULL only when nothing is read or written through them.
-#define NV_CHECK_PTR(p, needed, fn) \
-  NV_CHECK((p) != nullptr || !(needed), fn ": " #p " is NULL")
-
-// NV_CHECK_PTR for several pointers: NV_CHECK_PTRS(needed, fn, x, y) fails naming the first NULL.
+// Pointers may be NULL only when nothing is read or written through them:
+// NV_CHECK_PTRS(needed, fn, x, y) fails naming the first NULL ("fn: y is NULL").
 #define NV_CHECK_PTRS(needed, fn, ...)                                                      \
   do {                                                                                      \
     if (needed) NV_TRY(::nv::check_ptrs(fn, #__VA_ARGS__, {__VA_ARGS__}));                 \
   } while (0)
+
+#define NV_CHECK_PTR(p, needed, fn) NV_CHECK_PTRS(needed, fn, p)
 
 // Returns from the calling function when st is not NV_OK.
 #define NV_TRY(st)                            \

@@ -57,7 +57,8 @@ NV_KERNEL_DEF(copy_strided) {
         os += idx * p.sa[dim];
         od += idx * p.sb[dim];
       }
-      copy_row_any(elem_size, len, s + os * elem_size, p.sa[p.ndim - 1], d + od * elem_size, p.sb[p.ndim - 1]);
+      copy_row_any(elem_size, len, s + os * elem_size, p.sa[p.ndim - 1], d + od * elem_size,
+                   p.sb[p.ndim - 1]);
       pos += len;
     }
   });

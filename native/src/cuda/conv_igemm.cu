@@ -11,10 +11,10 @@
 //
 // The kernel is the SIMT SGEMM's main loop (simt_mainloop.cuh: 256 threads, BM x BN tiles, TM x
 // TN per thread, k-steps of 8 through two shared buffers with the next step's loads held in
-// registers); only the tile loaders differ. Each loader keeps fixed, per thread, the coordinate that does not
-// change from one k-step to the next, decomposed once (image, output pixel, channel, tap), and
-// decomposes the other with multiply-shift division (FastDiv): two or three multiplies per
-// element instead of the GEMM's plain address. Consecutive threads walk the dimension that is
+// registers); only the tile loaders differ. Each loader keeps fixed, per thread, the coordinate
+// that does not change from one k-step to the next, decomposed once (image, output pixel,
+// channel, tap), and decomposes the other with multiply-shift division (FastDiv): two or three
+// multiplies per element instead of the GEMM's plain address. Consecutive threads walk the dimension that is
 // contiguous in memory (q or w) wherever the operand has one, so loads coalesce.
 //
 // Backward-filter has a long reduction (N P Q, 100,352 for a 32 x 56 x 56 batch) and few
@@ -31,10 +31,6 @@ namespace nv {
 namespace NV_CUDA_NS {
 
 namespace {
-
-constexpr int kThreads = kSimtThreads;
-constexpr int kBK = kSimtBK;
-constexpr int kPad = kSimtPad;
 
 // The shape in 32-bit form with the divisions the loaders need, and the tensors.
 struct ConvIg {
@@ -64,20 +60,22 @@ ConvIg make_ig(const ConvShape& s) {
 }
 
 // ---------------------------------------------------------------- tile loaders
-// A loader stages one kBK-deep slice of an operand as S[k][r] (r: the tile's M or N index).
+// A loader stages one kSimtBK-deep slice of an operand as S[k][r] (r: the tile's M or N index).
 // Loaders "along k" give each thread a fixed k (tid % 8) and rows tid / 8 + 32 u; loaders
 // "along r" give each thread a fixed row (tid % R) and k-offsets tid / R + (256 / R) u. The two
 // bases hold that assignment, the registers and the store; a loader adds its gather.
 
 template <int R>
 struct AlongK {
-  static constexpr int kPer = R * kBK / kThreads;
+  static constexpr int kPer = R * kSimtBK / kSimtThreads;
   int kq;  // this thread's k within the step
   float reg[kPer];
-  __device__ AlongK() : kq(int(threadIdx.x) % kBK) {}
+  __device__ AlongK() : kq(int(threadIdx.x) % kSimtBK) {}
   // The tile row of this thread's u-th element.
-  __device__ __forceinline__ static int row(int u) { return int(threadIdx.x) / kBK + u * (kThreads / kBK); }
-  __device__ __forceinline__ void store(float (*S)[R + kPad]) const {
+  __device__ __forceinline__ static int row(int u) {
+    return int(threadIdx.x) / kSimtBK + u * (kSimtThreads / kSimtBK);
+  }
+  __device__ __forceinline__ void store(float (*S)[R + kSimtPad]) const {
     NV_UNROLL
     for (int u = 0; u < kPer; ++u) S[kq][row(u)] = reg[u];
   }
@@ -85,13 +83,13 @@ struct AlongK {
 
 template <int R>
 struct AlongR {
-  static constexpr int kPer = R * kBK / kThreads;
+  static constexpr int kPer = R * kSimtBK / kSimtThreads;
   int col, k_off;  // this thread's tile row, and its first k within the step
   float reg[kPer];
   __device__ AlongR() : col(int(threadIdx.x) % R), k_off(int(threadIdx.x) / R) {}
   // The k within the step of this thread's u-th element.
-  __device__ __forceinline__ int kk(int u) const { return k_off + u * (kThreads / R); }
-  __device__ __forceinline__ void store(float (*S)[R + kPad]) const {
+  __device__ __forceinline__ int kk(int u) const { return k_off + u * (kSimtThreads / R); }
+  __device__ __forceinline__ void store(float (*S)[R + kSimtPad]) const {
     NV_UNROLL
     for (int u = 0; u < kPer; ++u) S[kk(u)][col] = reg[u];
   }
@@ -110,7 +108,7 @@ struct WeightRows : AlongK<R> {
     const int k = k0 + kq;
     NV_UNROLL
     for (int u = 0; u < kPer; ++u) {
-      const int m = r0 + u * (kThreads / kBK);
+      const int m = r0 + u * (kSimtThreads / kSimtBK);
       reg[u] = (m < rows && k < kend) ? base[int64_t(m) * ld + k] : 0.0f;
     }
   }
@@ -121,7 +119,7 @@ struct WeightRows : AlongK<R> {
 // differently (133 registers instead of 141), a change no GPU has timed yet.)
 template <int R>
 struct Im2colCols {
-  static constexpr int kPer = R * kBK / kThreads;
+  static constexpr int kPer = R * kSimtBK / kSimtThreads;
   const ConvIg& p;
   const float* xg;  // x[n, g Cg, 0, 0] of this thread's image
   int ih0, iw0, col, k_off;
@@ -142,7 +140,7 @@ struct Im2colCols {
   __device__ __forceinline__ void load(int k0, int kend) {
     NV_UNROLL
     for (int u = 0; u < kPer; ++u) {
-      const int k = k0 + k_off + u * (kThreads / R);
+      const int k = k0 + k_off + u * (kSimtThreads / R);
       float v = 0.0f;
       if (valid && k < kend) {
         const int c = p.by_RS.div(k), rs = k - c * p.RS;
@@ -154,9 +152,9 @@ struct Im2colCols {
       reg[u] = v;
     }
   }
-  __device__ __forceinline__ void store(float (*S)[R + kPad]) const {
+  __device__ __forceinline__ void store(float (*S)[R + kSimtPad]) const {
     NV_UNROLL
-    for (int u = 0; u < kPer; ++u) S[k_off + u * (kThreads / R)][col] = reg[u];
+    for (int u = 0; u < kPer; ++u) S[k_off + u * (kSimtThreads / R)][col] = reg[u];
   }
 };
 
@@ -306,10 +304,10 @@ struct FilterOut {  // part z of dw[g Kg + m, (c r s)] (the parts are [splits][K
 // Block (blockIdx.x: tile, N tiles fastest; blockIdx.y: group; blockIdx.z: part of the
 // reduction, [z kspan, (z + 1) kspan)) computes a BM x BN tile of the group's M x Ncols output.
 template <class LA, class LB, class Out, int BM, int BN, int TM, int TN>
-__global__ void NV_LAUNCH_BOUNDS(kThreads)
+__global__ void NV_LAUNCH_BOUNDS(kSimtThreads)
     conv_igemm_kernel(ConvIg p, int M, int Ncols, int Kd, int kspan) {
-  __shared__ __align__(16) float As[2][kBK][BM + kPad];
-  __shared__ __align__(16) float Bs[2][kBK][BN + kPad];
+  __shared__ __align__(16) float As[2][kSimtBK][BM + kSimtPad];
+  __shared__ __align__(16) float Bs[2][kSimtBK][BN + kSimtPad];
   const int tid = threadIdx.x;
   const int tx = tid % (BN / TN), ty = tid / (BN / TN);
   const int tiles_n = (Ncols + BN - 1) / BN;
@@ -320,12 +318,12 @@ __global__ void NV_LAUNCH_BOUNDS(kThreads)
   LB lb(p, g, n0);
 
   float acc[TM][TN];
-  const int ktiles = kend > kbeg ? (kend - kbeg + kBK - 1) / kBK : 0;
+  const int ktiles = kend > kbeg ? (kend - kbeg + kSimtBK - 1) / kSimtBK : 0;
   simt_mainloop<BM, BN, TM, TN>(
       acc, As, Bs, tx, ty, ktiles,
       [&](int kt) {  // the gathers of step kt
-        la.load(kbeg + kt * kBK, kend);
-        lb.load(kbeg + kt * kBK, kend);
+        la.load(kbeg + kt * kSimtBK, kend);
+        lb.load(kbeg + kt * kSimtBK, kend);
       },
       [&](int buf) {
         la.store(As[buf]);
@@ -370,9 +368,9 @@ template <template <int> class LA, template <int> class LB, class Out, int BM, i
 nv_status launch_one(nv_ctx* ctx, const char* fn, const ConvIg& p, int M, int Ncols, int Kd,
                      int parts) {
   const int64_t tiles = int64_t((M + BM - 1) / BM) * ((Ncols + BN - 1) / BN);
-  const int kspan = ((Kd + parts - 1) / parts + kBK - 1) / kBK * kBK;
+  const int kspan = ((Kd + parts - 1) / parts + kSimtBK - 1) / kSimtBK * kSimtBK;
   return gpu::launch(fn, conv_igemm_kernel<LA<BM>, LB<BN>, Out, BM, BN, TM, TN>,
-                     dim3(unsigned(tiles), unsigned(p.G), unsigned(parts)), dim3(kThreads), 0,
+                     dim3(unsigned(tiles), unsigned(p.G), unsigned(parts)), dim3(kSimtThreads), 0,
                      stream_of(ctx), p, M, Ncols, Kd, kspan);
 }
 
@@ -420,9 +418,9 @@ nv_status conv2d_backward_filter_igemm(nv_ctx* ctx, const char* fn, const ConvSh
   // Parts of the reduction: enough blocks for two per SM, each part at least 64 k-steps
   // (16 on the simulator, so its small tests split too).
 #ifdef NERVE_CUDA_SIM
-  const int min_span = 16 * kBK;
+  const int min_span = 16 * kSimtBK;
 #else
-  const int min_span = 64 * kBK;
+  const int min_span = 64 * kSimtBK;
 #endif
   const int64_t tiles = int64_t((M + 63) / 64) * ((Ncols + 127) / 128) * p.G;
   int64_t parts = (2 * sm_count(ctx) + tiles - 1) / tiles;
@@ -439,13 +437,14 @@ nv_status conv2d_backward_filter_igemm(nv_ctx* ctx, const char* fn, const ConvSh
   nv_status st = scratch(ctx, int64_t(parts) * n * int64_t(sizeof(float)), &ws, fn);
   if (st != NV_OK) return st;
   p.out = static_cast<float*>(ws);
-  // the same split as launch_one computes: parts may shrink once spans are rounded to kBK
-  const int kspan = ((Kd + int(parts) - 1) / int(parts) + kBK - 1) / kBK * kBK;
+  // the same split as launch_one computes: parts may shrink once spans are rounded to kSimtBK
+  const int kspan = ((Kd + int(parts) - 1) / int(parts) + kSimtBK - 1) / kSimtBK * kSimtBK;
   const int used = (Kd + kspan - 1) / kspan;
   st = launch_gemm<DyRows, Im2colRows, FilterOut>(ctx, fn, p, M, Ncols, Kd, used);
   if (st != NV_OK) return st;
-  return gpu::launch(fn, sum_parts_kernel, dim3(grid_for(ctx, n, kThreads)), dim3(kThreads), 0,
-                     stream_of(ctx), n, used, static_cast<const float*>(ws), dw);
+  return gpu::launch(fn, sum_parts_kernel, dim3(grid_for(ctx, n, kSimtThreads)),
+                     dim3(kSimtThreads), 0, stream_of(ctx), n, used,
+                     static_cast<const float*>(ws), dw);
 }
 
 }  // namespace NV_CUDA_NS

@@ -16,21 +16,17 @@ namespace NV_CUDA_NS {
 
 // ---------------------------------------------------------------- kernels
 
-constexpr int kGemmThreads = kSimtThreads;
-constexpr int kBK = kSimtBK;
-constexpr int kPad = kSimtPad;
-
-// Loads an R x kBK tile of X, rows [r0, r0 + R) and columns [k0, k0 + kBK) of the logical
+// Loads an R x kSimtBK tile of X, rows [r0, r0 + R) and columns [k0, k0 + kSimtBK) of the logical
 // matrix X(r, k), zero outside [0, rlimit) x [0, klimit), into registers; store_tile writes it
 // to S[k][r]. kContigK: X(r, k) = X[r * ld + k]; else X(r, k) = X[k * ld + r]. kVec: 16-byte
 // loads (the launcher checked alignment and that the contiguous extent is a multiple of 4).
 template <int R, bool kContigK, bool kVec>
 struct TileLoader {
   static constexpr int kWidth = kVec ? 4 : 1;                         // floats per load
-  static constexpr int kLoads = R * kBK / kWidth;                      // loads per tile
-  static constexpr int kPerThread = (kLoads + kGemmThreads - 1) / kGemmThreads;
+  static constexpr int kLoads = R * kSimtBK / kWidth;                      // loads per tile
+  static constexpr int kPerThread = (kLoads + kSimtThreads - 1) / kSimtThreads;
   // Along the contiguous dimension, a load covers kWidth consecutive elements.
-  static constexpr int kContigLen = kContigK ? kBK : R;
+  static constexpr int kContigLen = kContigK ? kSimtBK : R;
 
   float reg[kPerThread][kWidth];
 
@@ -38,8 +34,8 @@ struct TileLoader {
                                        int64_t rlimit, int64_t klimit) {
     NV_UNROLL
     for (int u = 0; u < kPerThread; ++u) {
-      const int l = int(threadIdx.x) + u * kGemmThreads;
-      if (kLoads % kGemmThreads != 0 && l >= kLoads) {  // this thread has no load left
+      const int l = int(threadIdx.x) + u * kSimtThreads;
+      if (kLoads % kSimtThreads != 0 && l >= kLoads) {  // this thread has no load left
         for (int j = 0; j < kWidth; ++j) reg[u][j] = 0.0f;
         continue;
       }
@@ -63,11 +59,11 @@ struct TileLoader {
     }
   }
 
-  __device__ __forceinline__ void store(float (*S)[R + kPad]) const {
+  __device__ __forceinline__ void store(float (*S)[R + kSimtPad]) const {
     NV_UNROLL
     for (int u = 0; u < kPerThread; ++u) {
-      const int l = int(threadIdx.x) + u * kGemmThreads;
-      if (kLoads % kGemmThreads != 0 && l >= kLoads) break;
+      const int l = int(threadIdx.x) + u * kSimtThreads;
+      if (kLoads % kSimtThreads != 0 && l >= kLoads) break;
       const int c = (l % (kContigLen / kWidth)) * kWidth;
       const int o = l / (kContigLen / kWidth);
       NV_UNROLL
@@ -80,11 +76,11 @@ struct TileLoader {
 };
 
 // C (M x N, ldc) = alpha op(A) op(B) + beta C for batch entry blockIdx.z (grid-stride over
-// batches); blockIdx.x is the tile index, N tiles fastest. blockDim = kGemmThreads.
+// batches); blockIdx.x is the tile index, N tiles fastest. blockDim = kSimtThreads.
 template <int BM, int BN, int TM, int TN, bool TA, bool TB, bool VA, bool VB>
-__global__ void NV_LAUNCH_BOUNDS(kGemmThreads) gemm_kernel(GemmArgs g) {
-  __shared__ __align__(16) float As[2][kBK][BM + kPad];
-  __shared__ __align__(16) float Bs[2][kBK][BN + kPad];
+__global__ void NV_LAUNCH_BOUNDS(kSimtThreads) gemm_kernel(GemmArgs g) {
+  __shared__ __align__(16) float As[2][kSimtBK][BM + kSimtPad];
+  __shared__ __align__(16) float Bs[2][kSimtBK][BN + kSimtPad];
   // op(A)(m, k) is A[m * lda + k] (no transpose: contiguous along k) or A[k * lda + m].
   TileLoader<BM, !TA, VA> la;
   // op(B)(k, n) as a matrix indexed (n, k): B[n * ldb + k] when transposed, else B[k * ldb + n].
@@ -94,7 +90,7 @@ __global__ void NV_LAUNCH_BOUNDS(kGemmThreads) gemm_kernel(GemmArgs g) {
   const int tx = tid % (BN / TN), ty = tid / (BN / TN);
   const int64_t tiles_n = (g.N + BN - 1) / BN;
   const int64_t m0 = int64_t(blockIdx.x) / tiles_n * BM, n0 = int64_t(blockIdx.x) % tiles_n * BN;
-  const int64_t ktiles = (g.K + kBK - 1) / kBK;
+  const int64_t ktiles = (g.K + kSimtBK - 1) / kSimtBK;
 
   for (int64_t z = blockIdx.z; z < g.batch; z += gridDim.z) {
     const float* A = g.A + z * g.stride_a;
@@ -105,8 +101,8 @@ __global__ void NV_LAUNCH_BOUNDS(kGemmThreads) gemm_kernel(GemmArgs g) {
     simt_mainloop<BM, BN, TM, TN>(
         acc, As, Bs, tx, ty, ktiles,
         [&](int64_t kt) {
-          la.load(A, g.lda, m0, kt * kBK, g.M, g.K);
-          lb.load(B, g.ldb, n0, kt * kBK, g.N, g.K);
+          la.load(A, g.lda, m0, kt * kSimtBK, g.M, g.K);
+          lb.load(B, g.ldb, n0, kt * kSimtBK, g.N, g.K);
         },
         [&](int buf) {
           la.store(As[buf]);
@@ -174,7 +170,7 @@ nv_status launch_tiles(nv_ctx* ctx, const char* fn, const GemmArgs& g) {
                 (long long)g.M, (long long)g.N);
   const unsigned zs = unsigned(g.batch < 65535 ? g.batch : 65535);
   return gpu::launch(fn, gemm_kernel<BM, BN, TM, TN, TA, TB, VA, VB>, dim3(unsigned(tiles), 1, zs),
-                     dim3(kGemmThreads), 0, stream_of(ctx), g);
+                     dim3(kSimtThreads), 0, stream_of(ctx), g);
 }
 
 template <int BM, int BN, int TM, int TN>

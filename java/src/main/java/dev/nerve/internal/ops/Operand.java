@@ -5,54 +5,17 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * What a kernel reads or writes: a strided window on a {@link Storage} (element offset, shape,
- * strides, element size). A tensor's layout; the ops layer sees only this, never a tensor. The
- * arrays are not copied: nobody may modify them after construction.
+ * What a kernel reads or writes: a strided window on a {@link Storage}: the first element's index
+ * in the storage ({@code offset}), the sizes, the strides in elements, and the element size. A
+ * tensor's layout; the ops layer sees only this, never a tensor. The arrays are not copied:
+ * nobody may modify them after construction.
  */
-public final class Operand {
-  private final Storage storage;
-  private final long offset;
-  private final long[] shape;
-  private final long[] strides;
-  private final int elementBytes;
-  private final long numel;
-
-  public Operand(Storage storage, long offset, long[] shape, long[] strides, int elementBytes) {
-    this.storage = storage;
-    this.offset = offset;
-    this.shape = shape;
-    this.strides = strides;
-    this.elementBytes = elementBytes;
+public record Operand(Storage storage, long offset, long[] shape, long[] strides, int elementBytes) {
+  /** The number of elements (1 for a 0-d operand). */
+  public long numel() {
     long n = 1;
     for (long s : shape) n *= s;
-    this.numel = n;
-  }
-
-  public Storage storage() {
-    return storage;
-  }
-
-  /** The first element's index in the storage. */
-  public long offset() {
-    return offset;
-  }
-
-  /** The sizes, not copied: read only. */
-  public long[] shape() {
-    return shape;
-  }
-
-  /** The strides in elements, not copied: read only. */
-  public long[] strides() {
-    return strides;
-  }
-
-  public int elementBytes() {
-    return elementBytes;
-  }
-
-  public long numel() {
-    return numel;
+    return n;
   }
 
   public int dim() {
@@ -66,7 +29,7 @@ public final class Operand {
 
   /** Row-major without gaps (a tensor of at most one element always is). */
   public boolean isContiguous() {
-    if (numel <= 1) return true;
+    if (numel() <= 1) return true;
     long expected = 1;
     for (int i = shape.length - 1; i >= 0; i--) {
       if (strides[i] != expected) return false;
