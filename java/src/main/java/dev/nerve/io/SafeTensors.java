@@ -36,9 +36,15 @@ import java.util.Map;
  *
  * <p>{@link #write} is atomic: it writes a temporary file in the target's folder, forces it to
  * disk, renames it over the target and forces the folder, so a crash leaves either the old file
- * or the new one, never a mix. {@link #read} checks everything (header length, JSON, dtypes,
- * shapes against byte counts, offsets in range, contiguous and covering the data section exactly)
- * and throws {@link CheckpointException} naming the file and the fault.
+ * or the new one, never a mix. It also puts a CRC32C checksum of every tensor and one of the
+ * metadata into {@code "__metadata__"} ({@code "crc32c:NAME"}, {@code "crc32c:__metadata__"};
+ * see {@link Checksums} for the exact bytes covered), so the file stays standard safetensors that
+ * any reader loads. {@link #read} checks everything (header length, JSON, dtypes, shapes against
+ * byte counts, offsets in range, contiguous and covering the data section exactly) and, when the
+ * file carries checksums, verifies every one of them, so a changed byte anywhere is refused; it
+ * throws {@link CheckpointException} naming the file and the fault. A file without checksums (from
+ * another tool, or an older Nerve) is read with the structural checks only, and
+ * {@link #checksummed()} says so.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -115,11 +121,13 @@ public final class SafeTensors {
   private final Path source;
   private final Map<String, Entry> entries;
   private final Map<String, String> metadata;
+  private final boolean checksummed;
 
-  private SafeTensors(Path source, Map<String, Entry> entries, Map<String, String> metadata) {
+  private SafeTensors(Path source, Map<String, Entry> entries, Map<String, String> metadata, boolean checksummed) {
     this.source = source;
     this.entries = Collections.unmodifiableMap(entries);
     this.metadata = Collections.unmodifiableMap(metadata);
+    this.checksummed = checksummed;
   }
 
   /** The file this was read from. */
@@ -132,38 +140,44 @@ public final class SafeTensors {
     return entries;
   }
 
-  /** The header's "__metadata__" (empty when absent). */
+  /** The header's "__metadata__" without the checksum entries ("crc32c:..."); empty when absent. */
   public Map<String, String> metadata() {
     return metadata;
+  }
+
+  /**
+   * Whether the file carried checksums, all of which matched (a file with a wrong or missing one
+   * is not read at all). False for files written by other tools: only their structure was checked.
+   */
+  public boolean checksummed() {
+    return checksummed;
   }
 
   // ------------------------------------------------------------------ writing
 
   /**
-   * Writes tensors (f32 as F32, i32 as I32) and string metadata to path, atomically. The folder
-   * must exist. A failure leaves an existing file at path untouched.
+   * Writes tensors (f32 as F32, i32 as I32) and string metadata to path, atomically, with the
+   * checksums of every tensor and of the metadata added to the metadata. The folder must exist. A
+   * failure leaves an existing file at path untouched.
    *
    * @throws IOException when the folder is missing or not writable, or the disk fails
-   * @throws IllegalArgumentException for a closed tensor or an empty name
+   * @throws IllegalArgumentException for a closed tensor, an empty name, a name or metadata that
+   *     is not valid Unicode, or a metadata key starting with "crc32c:" (reserved for the checksums)
    */
   public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
     if (path == null) throw new IllegalArgumentException("safetensors: path is null");
     List<String> names = new ArrayList<>(tensors.keySet());
     List<byte[]> blobs = new ArrayList<>(names.size());
-    StringBuilder header = new StringBuilder("{");
-    if (metadata != null && !metadata.isEmpty()) {
-      Json.quote(header, METADATA);
-      header.append(":{");
-      boolean first = true;
+    Map<String, String> meta = new LinkedHashMap<>();
+    if (metadata != null) {
       for (Map.Entry<String, String> m : metadata.entrySet()) {
-        if (!first) header.append(',');
-        first = false;
-        Json.quote(header, m.getKey());
-        header.append(':');
-        Json.quote(header, String.valueOf(m.getValue()));
+        if (m.getKey() == null || Checksums.isKey(m.getKey())) {
+          throw new IllegalArgumentException("safetensors: metadata key '" + m.getKey() + "' is reserved for the checksums");
+        }
+        meta.put(m.getKey(), String.valueOf(m.getValue()));
       }
-      header.append('}');
     }
+    StringBuilder entries = new StringBuilder();
     long offset = 0;
     for (String name : names) {
       Tensor t = tensors.get(name);
@@ -173,15 +187,29 @@ public final class SafeTensors {
       if (t == null || t.isClosed()) throw new IllegalArgumentException("safetensors: tensor '" + name + "' is null or closed");
       byte[] blob = bytesOf(t);
       blobs.add(blob);
-      if (header.length() > 1) header.append(',');
-      Json.quote(header, name);
-      header.append(":{\"dtype\":\"").append(t.dtype() == DType.F32 ? "F32" : "I32").append("\",\"shape\":[");
+      String dtype = t.dtype() == DType.F32 ? "F32" : "I32";
       long[] shape = t.shape();
-      for (int i = 0; i < shape.length; i++) header.append(i == 0 ? "" : ",").append(shape[i]);
-      header.append("],\"data_offsets\":[").append(offset).append(',').append(offset + blob.length).append("]}");
+      meta.put(Checksums.PREFIX + name, Checksums.hex(Checksums.tensor(name, dtype, shape, offset, offset + blob.length, blob)));
+      entries.append(',');
+      Json.quote(entries, name);
+      entries.append(":{\"dtype\":\"").append(dtype).append("\",\"shape\":[");
+      for (int i = 0; i < shape.length; i++) entries.append(i == 0 ? "" : ",").append(shape[i]);
+      entries.append("],\"data_offsets\":[").append(offset).append(',').append(offset + blob.length).append("]}");
       offset += blob.length;
     }
-    header.append('}');
+    meta.put(Checksums.METADATA_KEY, Checksums.hex(Checksums.metadata(meta)));
+    StringBuilder header = new StringBuilder("{");
+    Json.quote(header, METADATA);
+    header.append(":{");
+    boolean first = true;
+    for (Map.Entry<String, String> m : meta.entrySet()) {
+      if (!first) header.append(',');
+      first = false;
+      Json.quote(header, m.getKey());
+      header.append(':');
+      Json.quote(header, m.getValue());
+    }
+    header.append('}').append(entries).append('}');
     byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
     int padded = (json.length + 7) / 8 * 8;
     ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
@@ -350,6 +378,7 @@ public final class SafeTensors {
         at = s[1];
       }
       if (at != dataSize) throw bad(path, "the data section has " + dataSize + " bytes but the tensors cover " + at);
+      Map<String, Integer> sums = checksums(path, metadata, names);
       Map<String, Entry> entries = new LinkedHashMap<>();
       for (int i = 0; i < names.size(); i++) entries.put(names.get(i), null);
       for (long[] s : spans) {
@@ -357,10 +386,52 @@ public final class SafeTensors {
         long len = s[1] - s[0];
         if (len > Integer.MAX_VALUE - 8) throw bad(path, "tensor '" + names.get(i) + "' is larger than 2 GB");
         byte[] data = readFully(ch, dataStart + s[0], (int) len, path).array();
+        if (sums != null && Checksums.tensor(names.get(i), dtypes.get(i), shapes.get(i), s[0], s[1], data) != sums.get(names.get(i))) {
+          throw bad(path, "checksum mismatch: tensor '" + names.get(i) + "' (its bytes, or its name, dtype, shape or offsets in "
+              + "the header, changed after it was written)");
+        }
         entries.put(names.get(i), new Entry(names.get(i), dtypes.get(i), shapes.get(i), data));
       }
-      return new SafeTensors(path, entries, metadata);
+      metadata.keySet().removeIf(Checksums::isKey);
+      return new SafeTensors(path, entries, metadata, sums != null);
     }
+  }
+
+  /**
+   * Checks the metadata's checksum and returns each tensor's expected checksum by name; null for a
+   * file without checksums. A file that has any checksum entry must have all of them: one for the
+   * metadata and one for each tensor, none for a tensor that is not there.
+   */
+  private static Map<String, Integer> checksums(Path path, Map<String, String> metadata, List<String> names)
+      throws CheckpointException {
+    if (metadata.keySet().stream().noneMatch(Checksums::isKey)) return null;
+    Map<String, Integer> sums = new LinkedHashMap<>();
+    for (Map.Entry<String, String> m : metadata.entrySet()) {
+      if (!Checksums.isKey(m.getKey())) continue;
+      Integer v = Checksums.parse(m.getValue());
+      if (v == null) throw bad(path, "metadata \"" + m.getKey() + "\" = \"" + m.getValue() + "\" is not a checksum (8 lowercase hex digits)");
+      sums.put(m.getKey().substring(Checksums.PREFIX.length()), v);
+    }
+    Integer meta = sums.remove(METADATA);
+    if (meta == null) throw bad(path, "the metadata has tensor checksums but not its own (\"" + Checksums.METADATA_KEY + "\")");
+    int actual;
+    try {
+      actual = Checksums.metadata(metadata);
+    } catch (IllegalArgumentException e) {
+      throw bad(path, "metadata: " + e.getMessage());
+    }
+    if (actual != meta) {
+      throw bad(path, "checksum mismatch: the metadata (a key or value was changed, added or removed after the file was written)");
+    }
+    for (String name : names) {
+      if (!sums.containsKey(name)) throw bad(path, "tensor '" + name + "' has no checksum although the file has checksums");
+    }
+    java.util.Set<String> present = new java.util.HashSet<>(names);
+    for (String name : sums.keySet()) {
+      if (!present.contains(name)) throw bad(path, "metadata \"" + Checksums.PREFIX + name + "\" is the checksum of a tensor '" + name
+          + "' that the file does not have");
+    }
+    return sums;
   }
 
   private static long[] longs(Path path, String name, String field, Object value, int length) throws CheckpointException {

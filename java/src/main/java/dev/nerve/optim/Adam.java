@@ -3,6 +3,8 @@ package dev.nerve.optim;
 import dev.nerve.Tensor;
 import dev.nerve.internal.UpdateFunctions;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Adam (Kingma and Ba), as torch.optim.Adam, with L2 weight decay added to the gradient:
@@ -44,6 +46,18 @@ public class Adam extends Optimizer {
       throw new IllegalArgumentException(getClass().getSimpleName() + ": Invalid beta parameter at index " + index + ": " + beta);
     }
     return beta;
+  }
+
+  /** "exp_avg" and "exp_avg_sq". */
+  @Override
+  public final Set<String> stateKeys() {
+    return StagedOptimizerState.keys("exp_avg", "exp_avg_sq");
+  }
+
+  /** beta1, beta2, eps, weight_decay (AdamW's decoupling is its class, which the checkpoint records). */
+  @Override
+  public final Map<String, String> hyperParameters() {
+    return StagedOptimizerState.settings("beta1", beta1, "beta2", beta2, "eps", eps, "weight_decay", weightDecay);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.nerve.optim;
 
 import dev.nerve.Tensor;
+import dev.nerve.io.StagedState;
 import dev.nerve.io.StatefulOptimizer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -128,41 +129,33 @@ public abstract class Optimizer implements AutoCloseable, StatefulOptimizer {
   }
 
   /**
+   * Checks values (names as {@link #stateDict()}) against this optimizer and copies them; nothing
+   * changes until the result is committed. See {@link StatefulOptimizer#stageStateDict}.
+   */
+  @Override
+  public final StagedState stageStateDict(Map<String, Tensor> values, long stepCount, float lr) {
+    return StagedOptimizerState.stage(this, values, stepCount, lr);
+  }
+
+  /**
    * Replaces the state with copies of the given tensors (names as {@link #stateDict()}) and sets
-   * the step count. Checks every name and shape first: on an error nothing changes.
+   * the step count. Checks every name, key and shape first: on an error nothing changes.
    *
-   * @throws IllegalArgumentException naming a bad name, a parameter index out of range or a shape
-   *     that differs from its parameter's
+   * @throws IllegalArgumentException as {@link StatefulOptimizer#stageStateDict}
    */
   @Override
   public final void loadStateDict(Map<String, Tensor> values, long stepCount) {
-    if (stepCount < 0) throw new IllegalArgumentException(getClass().getSimpleName() + ".loadStateDict: negative step count " + stepCount);
-    List<Object[]> plan = new ArrayList<>();
-    for (Map.Entry<String, Tensor> e : values.entrySet()) {
-      String name = e.getKey();
-      int dot = name.indexOf('.');
-      int index;
-      try {
-        index = dot <= 0 ? -1 : Integer.parseInt(name.substring(0, dot));
-      } catch (NumberFormatException ex) {
-        index = -1;
-      }
-      if (index < 0 || index >= params.size() || dot == name.length() - 1) {
-        throw new IllegalArgumentException(getClass().getSimpleName() + ".loadStateDict: '" + name
-            + "' is not 'index.key' with index in [0, " + params.size() + ")");
-      }
-      Tensor p = params.get(index);
-      Tensor v = e.getValue();
-      if (v == null || v.isClosed() || v.dtype() != p.dtype() || !java.util.Arrays.equals(v.shape(), p.shape())) {
-        throw new IllegalArgumentException(getClass().getSimpleName() + ".loadStateDict: '" + name + "' is "
-            + (v == null || v.isClosed() ? "null or closed" : v.dtype() + " " + java.util.Arrays.toString(v.shape()))
-            + " but parameter " + index + " is " + p.dtype() + " " + java.util.Arrays.toString(p.shape()));
-      }
-      plan.add(new Object[] {p, name.substring(dot + 1), v});
+    try (StagedState s = stageStateDict(values, stepCount, lr)) {
+      s.commit();
     }
+  }
+
+  /** Frees the current state and takes newState (whose tensors it now owns), the step count and lr. */
+  final void install(Map<Tensor, Map<String, Tensor>> newState, long stepCount, float lr) {
     close();
-    for (Object[] a : plan) state((Tensor) a[0], (String) a[1]).copyFrom((Tensor) a[2]);
+    state.putAll(newState);
     this.steps = stepCount;
+    this.lr = lr;
   }
 
   /** Frees the optimizer's state tensors. */

@@ -3,6 +3,8 @@ package dev.nerve.optim;
 import dev.nerve.Tensor;
 import dev.nerve.internal.UpdateFunctions;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * RMSprop, as torch.optim.RMSprop (not centred):
@@ -31,6 +33,17 @@ public final class RMSprop extends Optimizer {
     this.eps = nonNegative("epsilon value", eps);
     this.weightDecay = nonNegative("weight_decay value", weightDecay);
     this.momentum = nonNegative("momentum value", momentum);
+  }
+
+  /** "square_avg", and "momentum_buffer" with momentum. */
+  @Override
+  public Set<String> stateKeys() {
+    return momentum == 0 ? StagedOptimizerState.keys("square_avg") : StagedOptimizerState.keys("square_avg", "momentum_buffer");
+  }
+
+  @Override
+  public Map<String, String> hyperParameters() {
+    return StagedOptimizerState.settings("alpha", alpha, "eps", eps, "weight_decay", weightDecay, "momentum", momentum);
   }
 
   @Override

@@ -3,6 +3,8 @@ package dev.nerve.optim;
 import dev.nerve.Tensor;
 import dev.nerve.internal.UpdateFunctions;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay, as
@@ -41,6 +43,18 @@ public final class SGD extends Optimizer {
           + momentum + ", dampening=" + dampening + ")");
     }
     this.nesterov = nesterov;
+  }
+
+  /** "momentum_buffer" with momentum, else none. */
+  @Override
+  public Set<String> stateKeys() {
+    return momentum == 0 ? Set.of() : StagedOptimizerState.keys("momentum_buffer");
+  }
+
+  @Override
+  public Map<String, String> hyperParameters() {
+    return StagedOptimizerState.settings("momentum", momentum, "dampening", dampening, "weight_decay", weightDecay,
+        "nesterov", nesterov);
   }
 
   @Override
