@@ -84,8 +84,9 @@ public abstract class Module implements AutoCloseable, Stateful {
   }
 
   /**
-   * Writes the parameters to path in the safetensors format (names as {@link #namedParameters()}),
-   * atomically: a crash leaves the previous file intact.
+   * Writes the state (parameters and buffers, names as {@link #stateDict()}) to path in the
+   * safetensors format with a checksum of each tensor, atomically: a crash leaves the previous
+   * file intact.
    *
    * @throws IOException when the folder is missing or not writable
    */
@@ -94,12 +95,13 @@ public abstract class Module implements AutoCloseable, Stateful {
   }
 
   /**
-   * Reads parameters saved by {@link #save} (or any safetensors file with the same names, F32
-   * dtypes and shapes). Everything is read and checked before any parameter changes, so on an
+   * Reads the state saved by {@link #save} (or any safetensors file with the same names, dtypes
+   * and shapes; another tool's file has no checksums and is loaded after the structural checks).
+   * Everything is read, its checksums verified and checked before any parameter changes, so on an
    * error the module is as it was.
    *
    * @throws dev.nerve.io.CheckpointException naming what does not fit: a corrupt or truncated
-   *     file, missing or unexpected names, another dtype or shape
+   *     file, a checksum that does not match, missing or unexpected names, another dtype or shape
    */
   public final void load(Path path) throws IOException {
     Checkpoint.load(path, this, Map.of());
