@@ -67,6 +67,7 @@ public final class Checkpoint {
       Map<String, String> metadata)
       throws IOException {
     if (model == null) throw new IllegalArgumentException("Checkpoint.save: model is null");
+    if (optimizers == null) throw new IllegalArgumentException("Checkpoint.save: optimizers is null (pass Map.of() for none)");
     Map<String, Tensor> tensors = new LinkedHashMap<>(model.stateDict());
     Map<String, String> meta = CheckpointFormat.describe(optimizers);
     for (Map.Entry<String, ? extends StatefulOptimizer> o : optimizers.entrySet()) {
@@ -106,6 +107,7 @@ public final class Checkpoint {
   public static Map<String, String> load(Path path, Stateful model, Map<String, ? extends StatefulOptimizer> optimizers)
       throws IOException {
     if (model == null) throw new IllegalArgumentException("Checkpoint.load: model is null");
+    if (optimizers == null) throw new IllegalArgumentException("Checkpoint.load: optimizers is null (pass Map.of() for none)");
     SafeTensors file = SafeTensors.read(path);
     Map<String, String> meta = file.metadata();
     int version = CheckpointFormat.version(path, meta);
