@@ -29,10 +29,14 @@ final class CheckpointFixture implements AutoCloseable {
   final Adam second;
   final Map<String, Optimizer> optimizers = new LinkedHashMap<>();
 
-  /** A fixture from seed, trained steps times with learning rates scaled by lrScale. */
+  /** A fixture from seed, trained steps times with learning rates scaled by lrScale, on the CPU. */
   CheckpointFixture(long seed, int steps, float lrScale) {
+    this(seed, steps, lrScale, CPU);
+  }
+
+  CheckpointFixture(long seed, int steps, float lrScale, Device device) {
     Generator gen = new Generator(seed);
-    model = new Sequential(new Linear(4, 5, true, CPU, gen), new ReLU(), new Linear(5, 3, true, CPU, gen));
+    model = new Sequential(new Linear(4, 5, true, device, gen), new ReLU(), new Linear(5, 3, true, device, gen));
     List<Tensor> p = model.parameters();
     first = new SGD(p.subList(0, 2), 0.05f * lrScale, 0.9f);
     second = new Adam(p.subList(2, 4), 0.01f * lrScale, 0.5f, 0.999f, 1e-8f, 0f);
@@ -41,8 +45,8 @@ final class CheckpointFixture implements AutoCloseable {
     Generator data = new Generator(seed + 1000);
     for (int i = 0; i < steps; i++) {
       try (Scope s = Scope.open()) {
-        Tensor x = Tensor.randn(CPU, data, 0, 1, 6, 4);
-        Tensor y = Tensor.ofInts(CPU, new int[] {0, 1, 2, 0, 1, 2});
+        Tensor x = Tensor.randn(device, data, 0, 1, 6, 4);
+        Tensor y = Tensor.ofInts(device, new int[] {0, 1, 2, 0, 1, 2});
         first.zeroGrad();
         second.zeroGrad();
         F.crossEntropy(model.forward(x), y).backward();
