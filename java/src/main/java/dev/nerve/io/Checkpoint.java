@@ -132,11 +132,12 @@ public final class Checkpoint {
       for (Map.Entry<String, ? extends StatefulOptimizer> o : optimizers.entrySet()) {
         staged.add(stageOptimizer(path, meta, keys, version, o.getKey(), o.getValue(), optimizerEntries.get(o.getKey())));
       }
-      // Everything is read, checked and copied onto the devices: now change the model and optimizers.
       List<Tensor[]> copies = new ArrayList<>();
       for (Map.Entry<String, Tensor> e : params.entrySet()) {
         copies.add(new Tensor[] {e.getValue(), onDevice(e.getValue(), modelEntries.get(e.getKey()))});
       }
+      // Everything is read, checked and copied onto the devices: only now change the model (through
+      // copyFrom, an in-place write like any other) and then the optimizers (a swap that cannot fail).
       for (Tensor[] c : copies) c[0].copyFrom(c[1]);
       for (StagedState st : staged) st.commit();
     } finally {
