@@ -263,14 +263,53 @@ public final class Tensor implements AutoCloseable {
     return gradFn == null;
   }
 
-  /** Back-propagates from this scalar, accumulating into the leaves' grad(). */
+  /**
+   * Back-propagates from this one-element tensor, accumulating into the leaves' grad(), and frees
+   * the graph: {@code backward(null, false)}.
+   *
+   * @throws IllegalStateException as {@link #backward(Tensor, boolean)}
+   */
   public void backward() {
-    Autograd.backward(this, null);
+    Autograd.backward(this, null, false);
   }
 
-  /** Back-propagates with the given gradient of this tensor (same shape). */
+  /**
+   * Back-propagates with the given gradient of this tensor (same shape) and frees the graph:
+   * {@code backward(gradient, false)}.
+   *
+   * @throws IllegalStateException as {@link #backward(Tensor, boolean)}
+   */
   public void backward(Tensor gradient) {
-    Autograd.backward(this, gradient);
+    Autograd.backward(this, gradient, false);
+  }
+
+  /**
+   * Back-propagates with the given gradient of this tensor, accumulating into the leaves'
+   * grad(), as PyTorch's {@code backward(gradient, retain_graph)}.
+   *
+   * <p>In-place changes: each recorded op remembers the version of the tensors its gradient
+   * reads (mul its inputs, exp its output, linear its input and weight; add nothing). A fill,
+   * copyFrom, optimizer step or running-statistics update counts as a new version of the tensor
+   * and of every tensor sharing its memory (views, detach()). If one of those tensors changed
+   * since the op ran, backward throws instead of computing the gradient from the new values.
+   *
+   * <p>Freeing: unless retainGraph, each op's backward function and its references to the saved
+   * tensors and private buffers are dropped once used, so a second backward through any part of
+   * the graph throws; pass true to every call but the last to go through a graph several times.
+   * Tensors still belong to their scope (or to whoever closes them).
+   *
+   * <p>All checks come first: a refused backward changes no gradient.
+   *
+   * @param gradient the gradient of this tensor (its shape, its device), or null when this
+   *     tensor has one element (then 1)
+   * @throws IllegalStateException when this tensor does not require grad, when a tensor saved for
+   *     the gradient was modified in place (naming the op, the tensor and both versions) or
+   *     closed, or when an earlier backward freed part of the graph
+   * @throws IllegalArgumentException when gradient's shape or device differs, or when gradient is
+   *     null and this tensor has more than one element
+   */
+  public void backward(Tensor gradient, boolean retainGraph) {
+    Autograd.backward(this, gradient, retainGraph);
   }
 
   /** A view on the same data that records no history. */

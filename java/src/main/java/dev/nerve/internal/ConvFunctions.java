@@ -81,7 +81,8 @@ public final class ConvFunctions {
       if (wc != w) wc.close();
       return y;
     }
-    return Autograd.record(y, op, g -> {
+    return Autograd.record(y, op,
+        Autograd.saves("input", w.requiresGrad() ? xc : null, "weight", x.requiresGrad() ? wc : null), g -> {
       Tensor gc = dense(g);
       Tensor dx = null;
       if (x.requiresGrad()) {
@@ -139,7 +140,8 @@ public final class ConvFunctions {
     Tensor y = Tensor.empty(x.device(), DType.F32, outShape);
     // As a convolution from y's shape [N, C_out, h, wd] to x's [N, C_in, P, Q] with weight w.
     Convolutions.conv2dBackwardData(Tensors.data(xc), Tensors.data(wc), geom, 1, Tensors.data(y));
-    Tensor core = !Autograd.needsGrad(x, w) ? y : Autograd.record(y, op, g -> {
+    Tensor core = !Autograd.needsGrad(x, w) ? y : Autograd.record(y, op,
+        Autograd.saves("input", w.requiresGrad() ? xc : null, "weight", x.requiresGrad() ? wc : null), g -> {
       Tensor gc = dense(g);
       Tensor dx = null;
       if (x.requiresGrad()) {

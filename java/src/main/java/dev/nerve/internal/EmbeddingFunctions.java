@@ -38,7 +38,7 @@ public final class EmbeddingFunctions {
     } finally {
       if (w != weight) w.close();
     }
-    return Autograd.record(out, op, g -> {
+    return Autograd.record(out, op, Autograd.saves("indices", idx), g -> {
       Tensor gd = dense(g);
       Tensor dw = Tensor.zeros(g.device(), num, dim);
       Gathers.scatterAddRows(Tensors.data(gd), Tensors.data(idx), Tensors.data(dw));

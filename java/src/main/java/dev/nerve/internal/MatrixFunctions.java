@@ -74,7 +74,7 @@ public final class MatrixFunctions {
       }
       Tensor out = Tensor.empty(a.device(), DType.F32, as[0], bs[1]);
       gemm2d(a, b, out, 0f);
-      return Autograd.record(out, "matmul", g -> {
+      return Autograd.record(out, "matmul", productSaves(a, b), g -> {
         try (Tensor bt = b.t(); Tensor at = a.t()) {
           return new Tensor[] {a.requiresGrad() ? matmul(g, bt) : null, b.requiresGrad() ? matmul(at, g) : null};
         }
@@ -87,13 +87,18 @@ public final class MatrixFunctions {
         Gemm.gemmBatched(as[0], as[1], bs[2], as[2], 1f, oa.data(), oa.trans, oa.ld, oa.batchStride,
             ob.data(), ob.trans, ob.ld, ob.batchStride, 0f, Tensors.data(out), bs[2], as[1] * bs[2]);
       }
-      return Autograd.record(out, "bmm", g -> {
+      return Autograd.record(out, "bmm", productSaves(a, b), g -> {
         try (Tensor bt = b.transpose(1, 2); Tensor at = a.transpose(1, 2)) {
           return new Tensor[] {a.requiresGrad() ? matmul(g, bt) : null, b.requiresGrad() ? matmul(at, g) : null};
         }
       }, a, b);
     }
     throw Checks.fail("matmul: expects [M, K] x [K, N], [B, M, K] x [B, K, N] or [..., K] x [K, N], got %s x %s", as, bs);
+  }
+
+  /** A product's backward: a's gradient reads b, b's reads a. */
+  private static Node.Saved[] productSaves(Tensor a, Tensor b) {
+    return Autograd.saves("input a", b.requiresGrad() ? a : null, "input b", a.requiresGrad() ? b : null);
   }
 
   private static void checkInner(boolean ok, Tensor a, Tensor b) {
@@ -146,7 +151,8 @@ public final class MatrixFunctions {
       gemm2d(x, wt, out, beta);
     }
     if (!Autograd.needsGrad(x, weight, bias)) return out;
-    return Autograd.record(out, "linear", g -> {
+    return Autograd.record(out, "linear",
+        Autograd.saves("input", weight.requiresGrad() ? x : null, "weight", x.requiresGrad() ? weight : null), g -> {
       Tensor dx = x.requiresGrad() ? matmul(g, weight) : null;
       Tensor dw = null;
       if (weight.requiresGrad()) {

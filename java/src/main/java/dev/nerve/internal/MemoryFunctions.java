@@ -88,8 +88,19 @@ public final class MemoryFunctions {
         "%s: cannot modify the result of a recorded op in place; use Grad.off() or detach()", op);
   }
 
+  /**
+   * Counts an in-place write into t's memory (its version, shared with its views): a recorded op
+   * that saved t, or a view of it, for its gradient then refuses to back-propagate. Every write
+   * into an existing tensor calls this, from the user (fill, copyFrom) or from the library
+   * (optimizer updates, running statistics, gradient accumulation).
+   */
+  public static void bumpVersion(Tensor t) {
+    if (t != null) Tensors.data(t).storage().bumpVersion();
+  }
+
   public static Tensor fill(Tensor t, float value) {
     checkInPlace(t, "fill");
+    bumpVersion(t);
     Memory.fillF32(Tensors.data(t), value);
     return t;
   }
@@ -97,12 +108,14 @@ public final class MemoryFunctions {
   /** Uniform values in [lo, hi) from gen's next numel() counters. */
   public static Tensor fillUniform(Tensor t, Generator gen, float lo, float hi) {
     checkInPlace(t, "fillUniform");
+    bumpVersion(t);
     Memory.randUniform(Tensors.data(t), gen.seed(), gen.advance(t.numel()), lo, hi);
     return t;
   }
 
   public static Tensor fillNormal(Tensor t, Generator gen, float mean, float std) {
     checkInPlace(t, "fillNormal");
+    bumpVersion(t);
     Memory.randNormal(Tensors.data(t), gen.seed(), gen.advance(t.numel()), mean, std);
     return t;
   }
@@ -110,6 +123,7 @@ public final class MemoryFunctions {
   public static Tensor copyFrom(Tensor t, float[] data) {
     checkInPlace(t, "copyFrom");
     check(data.length == t.numel(), "copyFrom: %s values for tensor %s", data.length, shape(t));
+    bumpVersion(t);
     Memory.write(Tensors.data(t), data);
     return t;
   }
@@ -120,6 +134,7 @@ public final class MemoryFunctions {
     Checks.checkSameDevice("copyFrom", t, src);
     Checks.checkSameShape("copyFrom", t, src);
     check(src.dtype() == t.dtype(), "copyFrom: dtype %s into %s", src.dtype(), t.dtype());
+    bumpVersion(t);
     Memory.copy(Tensors.data(src), Tensors.data(t));
     return t;
   }

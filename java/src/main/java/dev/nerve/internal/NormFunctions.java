@@ -45,6 +45,11 @@ public final class NormFunctions {
     check(training || (runningMean != null && runningVar != null),
         "batchNorm: evaluation mode needs runningMean and runningVar (input %s)", shape(x));
     check((runningMean == null) == (runningVar == null), "batchNorm: give both runningMean and runningVar or neither");
+    if (training) {
+      // The kernel moves the running statistics: an in-place write into the module's buffers.
+      MemoryFunctions.bumpVersion(runningMean);
+      MemoryFunctions.bumpVersion(runningVar);
+    }
     Tensor xc = dense(x);
     Tensor y = Tensor.empty(x.device(), DType.F32, x.shape());
     Tensor saveMean = Tensor.empty(x.device(), DType.F32, c);
@@ -57,7 +62,7 @@ public final class NormFunctions {
       saveInvstd.close();
       return y;
     }
-    return Autograd.record(y, op, g -> {
+    return Autograd.record(y, op, Autograd.saves("input", xc, "weight", weight), g -> {
       Tensor gc = dense(g);
       Tensor dx = Tensor.empty(g.device(), DType.F32, x.shape());
       boolean wantW = weight != null && weight.requiresGrad();

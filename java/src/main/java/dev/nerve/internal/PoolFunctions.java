@@ -44,7 +44,7 @@ public final class PoolFunctions {
     if (xc != x) xc.close();
     if (!grad) return y;
     final long[] inShape = x.shape();
-    return Autograd.record(y, op, g -> {
+    return Autograd.record(y, op, Autograd.savesNothing(), g -> {
       Tensor gc = dense(g);
       Tensor dx = Tensor.empty(g.device(), DType.F32, inShape);
       Pooling.maxBackward(Tensors.data(gc), Tensors.data(argmax), Tensors.data(dx));
@@ -64,7 +64,7 @@ public final class PoolFunctions {
     Pooling.avgForward(Tensors.data(xc), geom, ceilMode, countIncludePad, Tensors.data(y));
     if (xc != x) xc.close();
     final long[] inShape = x.shape();
-    return Autograd.record(y, op, g -> {
+    return Autograd.record(y, op, Autograd.savesNothing(), g -> {
       Tensor gc = dense(g);
       Tensor dx = Tensor.empty(g.device(), DType.F32, inShape);
       Pooling.avgBackward(Tensors.data(gc), geom, ceilMode, countIncludePad, Tensors.data(dx));

@@ -28,7 +28,7 @@ public final class ReductionFunctions {
     if (xc != x) xc.close();
     long[] shape = x.shape();
     float scale = mean ? 1f / x.numel() : 1f;
-    return Autograd.record(out, name, g -> new Tensor[] {expandScaled(g, shape, scale)}, x);
+    return Autograd.record(out, name, Autograd.savesNothing(), g -> new Tensor[] {expandScaled(g, shape, scale)}, x);
   }
 
   /** The sum (or mean) along dim. */
@@ -49,14 +49,17 @@ public final class ReductionFunctions {
       out.close();
     }
     long[] kept = reducedShape(shape, d, true);
-    return Autograd.record(result, name, g -> {
+    return Autograd.record(result, name, Autograd.savesNothing(), g -> {
       try (Tensor gk = Views.reshape(g, kept)) {
         return new Tensor[] {expandScaled(gk, shape, scale)};
       }
     }, x);
   }
 
-  /** The maximum along dim; the gradient goes to every position that holds it. */
+  /**
+   * The maximum along dim. The gradient goes to one position per reduced row, the first that
+   * holds the maximum (the index argmax gives), as PyTorch's max(dim): ties do not multiply it.
+   */
   public static Tensor max(Tensor x, int dim, boolean keepDim) {
     checkF32("max", "input", x);
     int d = Shapes.dim("max", dim, x.dim());
@@ -69,17 +72,34 @@ public final class ReductionFunctions {
     Tensor result = out;
     if (!keepDim) {
       result = Views.reshape(out, reducedShape(shape, d, false));
+      out.close();
     }
     if (!Autograd.needsGrad(x)) {
       if (xc != x) xc.close();
-      if (result != out) out.close();
       return result;
     }
-    return Autograd.record(result, "max", g -> {
-      try (Tensor gk = Views.reshape(g, kept); Tensor mask = F.compare(xc, out, F.Compare.EQ)) {
+    // The winners, as a 0/1 mask of x's shape: position index == argmax index along d.
+    Tensor mask;
+    try (Tensor idx = argmax(xc, d); Tensor idxF = MemoryFunctions.cast(idx, DType.F32);
+        Tensor idxK = Views.reshape(idxF, kept); Tensor positions = positions(x.device(), shape, d)) {
+      mask = PointwiseFunctions.compare(positions, idxK, F.Compare.EQ);
+    }
+    if (xc != x) xc.close();
+    return Autograd.record(result, "max", Autograd.savesNothing(), g -> {
+      try (Tensor gk = Views.reshape(g, kept)) {
         return new Tensor[] {F.mul(mask, gk)};
       }
     }, x);
+  }
+
+  /** 0, 1, ..., shape[d] - 1 along dimension d of a tensor of shape's rank, size 1 elsewhere (exact below 2^24). */
+  private static Tensor positions(dev.nerve.Device device, long[] shape, int d) {
+    float[] v = new float[Math.toIntExact(shape[d])];
+    for (int i = 0; i < v.length; i++) v[i] = i;
+    long[] s = new long[shape.length];
+    java.util.Arrays.fill(s, 1);
+    s[d] = shape[d];
+    return Tensor.of(device, v, s);
   }
 
   /** The index of the first maximum along dim, as i32; no gradient. */

@@ -38,7 +38,7 @@ public final class SoftmaxFunctions {
     if (log) Softmaxes.logSoftmax(Tensors.data(xc), rows, cols, Tensors.data(y));
     else Softmaxes.softmax(Tensors.data(xc), rows, cols, Tensors.data(y));
     if (xc != x) xc.close();
-    return Autograd.record(y, name, g -> {
+    return Autograd.record(y, name, Autograd.saves("output", y), g -> {
       Tensor gc = dense(g);
       Tensor dx = Tensor.empty(g.device(), DType.F32, g.shape());
       if (log) Softmaxes.logSoftmaxBackward(Tensors.data(y), Tensors.data(gc), rows, cols, Tensors.data(dx));
@@ -77,7 +77,7 @@ public final class SoftmaxFunctions {
       if (y != labels) y.close();
     }
     if (!grad) return loss;
-    return Autograd.record(loss, "crossEntropy", g -> {
+    return Autograd.record(loss, "crossEntropy", Autograd.savesNothing(), g -> {
       Tensor dx = Tensor.empty(g.device(), DType.F32, dlogits.shape());
       Pointwise.binary(Binary.MUL, Tensors.data(dlogits), Tensors.data(g), Tensors.data(dx));
       return new Tensor[] {dx};

@@ -36,14 +36,14 @@ public final class Views {
   public static Tensor alias(Tensor x) {
     Tensors.checkOpen(x, "alias");
     Tensor out = view(x, x.offset(), x.shape(), x.strides());
-    return Autograd.record(out, "alias", g -> new Tensor[] {alias(g)}, x);
+    return Autograd.record(out, "alias", Autograd.savesNothing(), g -> new Tensor[] {alias(g)}, x);
   }
 
   public static Tensor contiguous(Tensor x) {
     Tensors.checkOpen(x, "contiguous");
     if (x.isContiguous()) return alias(x);
     Tensor out = MemoryFunctions.copy(x);
-    return Autograd.record(out, "contiguous", g -> new Tensor[] {alias(g)}, x);
+    return Autograd.record(out, "contiguous", Autograd.savesNothing(), g -> new Tensor[] {alias(g)}, x);
   }
 
   /** Same data in a new shape (one size may be -1); copies when the layout needs it. */
@@ -78,7 +78,7 @@ public final class Views {
         out = view(c, c.offset(), s, Shapes.contiguousStrides(s));
       }
     }
-    return Autograd.record(out, "reshape", g -> new Tensor[] {reshape(g, original)}, x);
+    return Autograd.record(out, "reshape", Autograd.savesNothing(), g -> new Tensor[] {reshape(g, original)}, x);
   }
 
   /** Dimensions startDim.. flattened into one. */
@@ -98,7 +98,7 @@ public final class Views {
     swap(shape, a, b);
     swap(strides, a, b);
     Tensor out = view(x, x.offset(), shape, strides);
-    return Autograd.record(out, "transpose", g -> new Tensor[] {transpose(g, a, b)}, x);
+    return Autograd.record(out, "transpose", Autograd.savesNothing(), g -> new Tensor[] {transpose(g, a, b)}, x);
   }
 
   /** The transpose of a 2-D tensor. */
@@ -126,7 +126,7 @@ public final class Views {
       inverse[d] = i;
     }
     Tensor out = view(x, x.offset(), ns, nst);
-    return Autograd.record(out, "permute", g -> new Tensor[] {permute(g, inverse)}, x);
+    return Autograd.record(out, "permute", Autograd.savesNothing(), g -> new Tensor[] {permute(g, inverse)}, x);
   }
 
   public static Tensor slice(Tensor x, int dim, long start, long end) {
@@ -140,7 +140,7 @@ public final class Views {
     shape[d] = end - start;
     Tensor out = view(x, x.offset() + start * strides[d], shape, strides);
     long[] original = x.shape();
-    return Autograd.record(out, "slice", g -> {
+    return Autograd.record(out, "slice", Autograd.savesNothing(), g -> {
       Tensor dx = Tensor.zeros(g.device(), original);
       try (Tensor window = slice(dx, d, start, end)) {
         Memory.copy(Tensors.data(g), Tensors.data(window));
@@ -170,7 +170,7 @@ public final class Views {
     }
     long[] original = x.shape();
     Tensor out = view(x, x.offset(), shape, strides);
-    return Autograd.record(out, "unsqueeze", g -> new Tensor[] {reshape(g, original)}, x);
+    return Autograd.record(out, "unsqueeze", Autograd.savesNothing(), g -> new Tensor[] {reshape(g, original)}, x);
   }
 
   /** x[i] for a contiguous x: a view without history (the caller closes it). */
@@ -219,7 +219,7 @@ public final class Views {
       }
     }
     Tensor[] inputs = xs.toArray(new Tensor[0]);
-    return Autograd.record(out, op, g -> {
+    return Autograd.record(out, op, Autograd.savesNothing(), g -> {
       Tensor[] r = new Tensor[inputs.length];
       for (int i = 0; i < inputs.length; i++) {
         if (!inputs[i].requiresGrad()) continue;

@@ -1,0 +1,214 @@
+package dev.nerve;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nerve.nn.BatchNorm2d;
+import dev.nerve.nn.Linear;
+import dev.nerve.nn.Sequential;
+import dev.nerve.optim.Adam;
+import dev.nerve.optim.AdamW;
+import dev.nerve.optim.Optimizer;
+import dev.nerve.optim.RMSprop;
+import dev.nerve.optim.SGD;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Autograd after in-place changes, as PyTorch: a tensor that a recorded op saved for its backward
+ * and that was written in place since (by the user, an optimizer, a layer's running statistics)
+ * makes backward() throw, naming the op and the tensor; a tensor the op did not save may change
+ * freely. A graph goes through backward() once unless the first call retains it.
+ */
+class InPlaceAutogradTest {
+  private final Device cpu = Device.cpu();
+
+  private static Tensor leaf(Device d, float... v) {
+    return Tensor.of(d, v, v.length).requiresGrad(true);
+  }
+
+  /** The message PyTorch gives, with our op and tensor names in it. */
+  private static void assertModified(IllegalStateException e, String op) {
+    String m = e.getMessage();
+    assertTrue(m.contains("modified by an in-place operation"), m);
+    assertTrue(m.contains("'" + op + "'"), m);
+    assertTrue(m.contains("version"), m);
+  }
+
+  @Test
+  void fillAfterUseIsAnErrorNotAWrongGradient() {
+    try (Scope s = Scope.open()) {
+      Tensor x = leaf(cpu, 1f);
+      Tensor y = x.mul(x);
+      x.fill(5f);
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.sum().backward());
+      assertModified(e, "mul");
+      assertTrue(e.getMessage().contains("is at version 1; expected version 0"), e.getMessage());
+      assertNull(x.grad(), "nothing accumulates when backward refuses");
+    }
+  }
+
+  @Test
+  void everyInPlaceWriteOfTheTensorOrAViewIsSeen() {
+    Generator gen = new Generator(1);
+    List<Function<Tensor, Object>> writes = List.of(
+        t -> t.fill(2f),
+        t -> t.fillUniform(gen, 0, 1),
+        t -> t.fillNormal(gen, 0, 1),
+        t -> t.copyFrom(new float[] {7f, 8f}),
+        t -> t.copyFrom(Tensor.of(cpu, new float[] {7f, 8f}, 2)),
+        t -> t.detach().fill(3f),
+        t -> t.detach().slice(0, 1, 2).fill(3f));
+    for (int i = 0; i < writes.size(); i++) {
+      try (Scope s = Scope.open()) {
+        Tensor x = leaf(cpu, 1f, 2f);
+        Tensor w = Tensor.of(cpu, new float[] {3f, 4f}, 2);
+        Tensor y = x.mul(w);
+        writes.get(i).apply(w);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.sum().backward(), "write " + i);
+        assertModified(e, "mul");
+      }
+    }
+  }
+
+  @Test
+  void copyFromIntoAWeightAfterMatmul() {
+    try (Scope s = Scope.open()) {
+      Tensor x = Tensor.of(cpu, new float[] {1, 2, 3, 4}, 2, 2).requiresGrad(true);
+      Tensor w = Tensor.of(cpu, new float[] {1, 0, 0, 1}, 2, 2).requiresGrad(true);
+      Tensor y = x.matmul(w);
+      w.copyFrom(new float[] {5, 6, 7, 8});
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.sum().backward());
+      assertModified(e, "matmul");
+      assertTrue(e.getMessage().contains("[2, 2]"), e.getMessage());
+    }
+  }
+
+  @Test
+  void opsThatDoNotSaveTheChangedTensorStayCorrect() {
+    try (Scope s = Scope.open()) {
+      // add saves nothing: any input may change.
+      Tensor a = leaf(cpu, 1f, 2f);
+      Tensor b = leaf(cpu, 3f, 4f);
+      Tensor y = a.add(b);
+      a.fill(9f);
+      b.fill(9f);
+      y.sum().backward();
+      assertArrayEquals(new float[] {1f, 1f}, a.grad().toArray());
+      assertArrayEquals(new float[] {1f, 1f}, b.grad().toArray());
+      // exp saves its output, not its input: the gradient is exp of the value it was computed at.
+      Tensor x = leaf(cpu, 0f, 1f);
+      Tensor e = x.exp();
+      x.fill(5f);
+      e.sum().backward();
+      assertArrayEquals(new float[] {1f, (float) Math.E}, x.grad().toArray(), 1e-5f);
+      // mul by a constant that does not require grad saves only the constant (for x's gradient).
+      Tensor z = leaf(cpu, 1f, 2f);
+      Tensor c = Tensor.of(cpu, new float[] {3f, 4f}, 2);
+      Tensor zc = z.mul(c);
+      z.fill(0f);
+      zc.sum().backward();
+      assertArrayEquals(new float[] {3f, 4f}, z.grad().toArray());
+    }
+  }
+
+  @Test
+  void theOutputSavedByExpIsChecked() {
+    try (Scope s = Scope.open()) {
+      Tensor x = leaf(cpu, 0f, 1f);
+      Tensor e = x.exp();
+      e.detach().fill(0f);
+      assertModified(assertThrows(IllegalStateException.class, () -> e.sum().backward()), "exp");
+    }
+  }
+
+  @Test
+  void everyOptimizerStepBetweenForwardAndBackwardIsAnError() {
+    List<Function<List<Tensor>, Optimizer>> makers = List.of(
+        p -> new SGD(p, 0.1f), p -> new SGD(p, 0.1f, 0.9f), p -> new RMSprop(p, 0.01f), p -> new Adam(p, 0.01f),
+        p -> new AdamW(p, 0.01f));
+    for (Function<List<Tensor>, Optimizer> make : makers) {
+      Generator gen = new Generator(5);
+      // Two layers: the second one's weight is saved for the gradient of the first one's output.
+      try (Sequential model = new Sequential(new Linear(3, 4, true, cpu, gen), new Linear(4, 2, true, cpu, gen));
+          Scope s = Scope.open()) {
+        Optimizer opt = make.apply(model.parameters());
+        Tensor x = Tensor.randn(cpu, gen, 0, 1, 4, 3);
+        model.forward(x).sum().backward();
+        Tensor loss = model.forward(x).sum();
+        opt.step();
+        IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward, opt.getClass().getName());
+        assertModified(e, "linear");
+        assertTrue(e.getMessage().contains("weight [2, 4]"), e.getMessage());
+        opt.close();
+      }
+    }
+  }
+
+  @Test
+  void aStepAfterBackwardIsTheNormalLoop() {
+    Generator gen = new Generator(6);
+    try (Sequential model = new Sequential(new Linear(3, 4, true, cpu, gen), new Linear(4, 2, true, cpu, gen));
+        Scope s = Scope.open()) {
+      Optimizer opt = new Adam(model.parameters(), 0.01f);
+      Tensor x = Tensor.randn(cpu, gen, 0, 1, 4, 3);
+      for (int i = 0; i < 3; i++) {
+        opt.zeroGrad();
+        model.forward(x).square().sum().backward();
+        opt.step();
+      }
+      opt.close();
+    }
+  }
+
+  @Test
+  void batchNormRunningStatisticsCountAsInPlaceWrites() {
+    try (BatchNorm2d bn = new BatchNorm2d(2, 1e-5f, 0.1f, cpu); Scope s = Scope.open()) {
+      Tensor x = leaf(cpu, 1f, 2f);
+      Tensor y = x.mul(bn.runningMean());
+      bn.forward(Tensor.randn(cpu, new Generator(2), 0, 1, 4, 2));
+      assertModified(assertThrows(IllegalStateException.class, () -> y.sum().backward()), "mul");
+    }
+  }
+
+  @Test
+  void aSecondBackwardThroughAFreedGraphIsAnError() {
+    try (Scope s = Scope.open()) {
+      Tensor x = leaf(cpu, 1f, 2f);
+      Tensor loss = x.mul(x).sum();
+      loss.backward();
+      IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+      assertTrue(e.getMessage().contains("retainGraph"), e.getMessage());
+      assertArrayEquals(new float[] {2f, 4f}, x.grad().toArray(), "the refused call accumulated nothing");
+    }
+  }
+
+  @Test
+  void aRetainedGraphGoesThroughBackwardTwice() {
+    try (Scope s = Scope.open()) {
+      Tensor x = leaf(cpu, 1f, 2f);
+      Tensor loss = x.mul(x).sum();
+      loss.backward(null, true);
+      loss.backward(null, true);
+      assertArrayEquals(new float[] {4f, 8f}, x.grad().toArray());
+      loss.backward();
+      assertArrayEquals(new float[] {6f, 8f + 4f}, x.grad().toArray());
+      assertThrows(IllegalStateException.class, loss::backward);
+    }
+  }
+
+  @Test
+  void aSharedSubgraphIsFreedByTheFirstBackward() {
+    try (Scope s = Scope.open()) {
+      Tensor x = leaf(cpu, 3f);
+      Tensor y = x.mul(x);
+      y.sum().backward();
+      assertThrows(IllegalStateException.class, () -> y.mul(2f).sum().backward());
+      assertEquals(6f, x.grad().item());
+    }
+  }
+}
