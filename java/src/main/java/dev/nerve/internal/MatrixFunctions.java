@@ -65,8 +65,8 @@ public final class MatrixFunctions {
     if (as.length >= 2 && bs.length == 2) {
       checkInner(as[as.length - 1] == bs[0], a, b);
       if (as.length > 2) {
-        // [..., K] x [K, N]: fold the leading dimensions into M.
-        Tensor a2 = a.reshape(-1, as[as.length - 1]);
+        // [..., K] x [K, N]: fold the leading dimensions into M (named, not -1: K may be 0).
+        Tensor a2 = a.reshape(leading(as), as[as.length - 1]);
         Tensor y = matmul(a2, b);
         long[] outShape = as.clone();
         outShape[as.length - 1] = bs[1];
@@ -83,9 +83,13 @@ public final class MatrixFunctions {
     if (as.length == 3 && bs.length == 3) {
       checkInner(as[0] == bs[0] && as[2] == bs[1], a, b);
       Tensor out = Tensor.empty(a.device(), DType.F32, as[0], as[1], bs[2]);
-      try (GemmInput oa = new GemmInput(a); GemmInput ob = new GemmInput(b)) {
-        Gemm.gemmBatched(as[0], as[1], bs[2], as[2], 1f, oa.data(), oa.trans, oa.ld, oa.batchStride,
-            ob.data(), ob.trans, ob.ld, ob.batchStride, 0f, Tensors.data(out), bs[2], as[1] * bs[2]);
+      if (out.numel() != 0 && as[2] == 0) {
+        Memory.fillF32(Tensors.data(out), 0f);  // an empty sum
+      } else if (out.numel() != 0) {
+        try (GemmInput oa = new GemmInput(a); GemmInput ob = new GemmInput(b)) {
+          Gemm.gemmBatched(as[0], as[1], bs[2], as[2], 1f, oa.data(), oa.trans, oa.ld, oa.batchStride,
+              ob.data(), ob.trans, ob.ld, ob.batchStride, 0f, Tensors.data(out), bs[2], as[1] * bs[2]);
+        }
       }
       return Autograd.record(out, "bmm", productSaves(a, b), g -> {
         try (Tensor bt = b.transpose(1, 2); Tensor at = a.transpose(1, 2)) {
@@ -105,8 +109,20 @@ public final class MatrixFunctions {
     check(ok, "matmul: shape mismatch %s x %s (inner dimensions differ)", shape(a), shape(b));
   }
 
-  /** out (M x N, contiguous) = a b + beta out. */
+  /** The product of all sizes but the last: the rows of a [..., K] tensor folded to 2-D. */
+  private static long leading(long[] shape) {
+    long m = 1;
+    for (int i = 0; i < shape.length - 1; i++) m *= shape[i];
+    return m;
+  }
+
+  /** out (M x N, contiguous) = a b + beta out (beta 0 or 1); an empty inner dimension adds nothing. */
   private static void gemm2d(Tensor a, Tensor b, Tensor out, float beta) {
+    if (out.numel() == 0) return;
+    if (a.size(1) == 0) {
+      if (beta == 0f) Memory.fillF32(Tensors.data(out), 0f);
+      return;
+    }
     try (GemmInput oa = new GemmInput(a); GemmInput ob = new GemmInput(b)) {
       long m = out.size(0);
       long n = out.size(1);
@@ -134,7 +150,7 @@ public final class MatrixFunctions {
     }
     if (x.dim() != 2) {
       long[] xs = x.shape();
-      Tensor x2 = x.reshape(-1, in);
+      Tensor x2 = x.reshape(leading(xs), in);
       Tensor y = linear(x2, weight, bias);
       long[] outShape = xs.clone();
       outShape[xs.length - 1] = outF;
@@ -162,10 +178,14 @@ public final class MatrixFunctions {
       }
       Tensor db = null;
       if (bias != null && bias.requiresGrad()) {
-        Tensor gc = MemoryFunctions.dense(g);
-        db = Tensor.empty(g.device(), DType.F32, outF);
-        Reductions.reduce(Reduction.SUM, Tensors.data(gc), 1, rows, outF, Tensors.data(db));
-        if (gc != g) gc.close();
+        if (rows == 0) {
+          db = Tensor.zeros(g.device(), outF);
+        } else {
+          Tensor gc = MemoryFunctions.dense(g);
+          db = Tensor.empty(g.device(), DType.F32, outF);
+          Reductions.reduce(Reduction.SUM, Tensors.data(gc), 1, rows, outF, Tensors.data(db));
+          if (gc != g) gc.close();
+        }
       }
       return new Tensor[] {dx, dw, db};
     }, x, weight, bias);

@@ -173,8 +173,11 @@ public final class MemoryFunctions {
   public static Tensor to(Tensor t, Device target) {
     Tensors.checkOpen(t, "to");
     if (target == t.device()) return Views.alias(t);
-    if (t.dtype() == DType.F32) return of(target, toArray(t), t.shape());
-    return ofInts(target, toIntArray(t), t.shape());
+    // empty() and write(), not of()/ofInts(): those read a missing shape as 1-D, and t may be 0-D.
+    Tensor out = empty(target, t.dtype(), t.shape());
+    if (t.dtype() == DType.F32) Memory.write(Tensors.data(out), toArray(t));
+    else Memory.write(Tensors.data(out), toIntArray(t));
+    return out;
   }
 
   /** A contiguous copy of t (any layout), without history. */

@@ -21,11 +21,15 @@ public final class ReductionFunctions {
   /** The sum (or mean) of all elements, a 0-D tensor. */
   public static Tensor reduceAll(String name, Tensor x, boolean mean) {
     checkF32(name, "input", x);
-    check(x.numel() != 0, "%s: tensor %s is empty", name, shape(x));
-    Tensor xc = dense(x);
-    Tensor out = Tensor.empty(x.device(), DType.F32);
-    Reductions.reduce(mean ? Reduction.MEAN : Reduction.SUM, Tensors.data(xc), 1, x.numel(), 1, Tensors.data(out));
-    if (xc != x) xc.close();
+    Tensor out;
+    if (x.numel() == 0) {
+      out = Tensor.full(x.device(), mean ? Float.NaN : 0f);  // as PyTorch: the empty sum, and 0 / 0
+    } else {
+      Tensor xc = dense(x);
+      out = Tensor.empty(x.device(), DType.F32);
+      Reductions.reduce(mean ? Reduction.MEAN : Reduction.SUM, Tensors.data(xc), 1, x.numel(), 1, Tensors.data(out));
+      if (xc != x) xc.close();
+    }
     long[] shape = x.shape();
     float scale = mean ? 1f / x.numel() : 1f;
     return Autograd.record(out, name, Autograd.savesNothing(), g -> new Tensor[] {expandScaled(g, shape, scale)}, x);
@@ -36,12 +40,16 @@ public final class ReductionFunctions {
     checkF32(name, "input", x);
     int d = Shapes.dim(name, dim, x.dim());
     long[] shape = x.shape();
-    checkNotEmpty(name, shape, d);
-    Tensor xc = dense(x);
-    Tensor out = Tensor.empty(x.device(), DType.F32, reducedShape(shape, d, true));
-    Reductions.reduce(mean ? Reduction.MEAN : Reduction.SUM, Tensors.data(xc), outer(shape, d), shape[d], inner(shape, d),
-        Tensors.data(out));
-    if (xc != x) xc.close();
+    Tensor out;
+    if (shape[d] == 0) {
+      out = Tensor.full(x.device(), mean ? Float.NaN : 0f, reducedShape(shape, d, true));  // as PyTorch
+    } else {
+      Tensor xc = dense(x);
+      out = Tensor.empty(x.device(), DType.F32, reducedShape(shape, d, true));
+      Reductions.reduce(mean ? Reduction.MEAN : Reduction.SUM, Tensors.data(xc), outer(shape, d), shape[d],
+          inner(shape, d), Tensors.data(out));
+      if (xc != x) xc.close();
+    }
     float scale = mean ? 1f / shape[d] : 1f;
     Tensor result = out;
     if (!keepDim) {

@@ -48,7 +48,7 @@ public final class SoftmaxFunctions {
     }, x);
   }
 
-  /** Mean cross-entropy of logits [N, C] against i32 labels [N], fused with its gradient. */
+  /** Mean cross-entropy of logits [N, C] against i32 labels [N], fused with its gradient (NaN for N = 0). */
   public static Tensor crossEntropy(Tensor logits, Tensor labels) {
     checkF32("crossEntropy", "logits", logits);
     check(labels != null, "crossEntropy: labels is null");
@@ -59,7 +59,13 @@ public final class SoftmaxFunctions {
         labels.dtype(), shape(labels));
     check(labels.dim() == 1 && labels.size(0) == logits.size(0),
         "crossEntropy: labels %s do not match logits %s (expected [%s])", shape(labels), shape(logits), logits.size(0));
-    check(logits.size(0) != 0, "crossEntropy: empty batch %s", shape(logits));
+    if (logits.size(0) == 0) {
+      // The mean over no examples, NaN as in PyTorch; nothing flows back.
+      Tensor loss = Tensor.full(logits.device(), Float.NaN);
+      long[] shape = logits.shape();
+      return Autograd.record(loss, "crossEntropy", Autograd.savesNothing(),
+          g -> new Tensor[] {Tensor.zeros(g.device(), shape)}, logits);
+    }
     Tensor x = dense(logits);
     Tensor y = dense(labels);
     Tensor loss = Tensor.empty(logits.device(), DType.F32);

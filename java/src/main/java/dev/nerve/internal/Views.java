@@ -83,9 +83,12 @@ public final class Views {
 
   /** Dimensions startDim.. flattened into one. */
   public static Tensor flatten(Tensor x, int startDim) {
+    Tensors.checkOpen(x, "flatten");
     int s = Shapes.dim("flatten", startDim, x.dim());
-    long[] ns = Arrays.copyOf(x.shape(), s + 1);
-    ns[s] = -1;
+    long[] shape = x.shape();
+    long[] ns = Arrays.copyOf(shape, s + 1);
+    // The product, not -1: -1 is ambiguous when another size is 0 ([0, 3].flatten(1) is [0, 3]).
+    for (int i = s + 1; i < shape.length; i++) ns[s] *= shape[i];
     return reshape(x, ns);
   }
 
