@@ -91,11 +91,11 @@ public final class Tensor implements AutoCloseable {
   }
 
   public static Tensor zeros(Device device, long... shape) {
-    return full(device, 0f, shape);
+    return MemoryFunctions.full("Tensor.zeros", device, 0f, shape);
   }
 
   public static Tensor ones(Device device, long... shape) {
-    return full(device, 1f, shape);
+    return MemoryFunctions.full("Tensor.ones", device, 1f, shape);
   }
 
   public static Tensor full(Device device, float value, long... shape) {

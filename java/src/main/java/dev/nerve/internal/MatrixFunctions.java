@@ -57,6 +57,11 @@ public final class MatrixFunctions {
 
   /** Matrix product: [M, K] x [K, N], batched [B, M, K] x [B, K, N], or [..., K] x [K, N]. */
   public static Tensor matmul(Tensor a, Tensor b) {
+    return OpFrame.run(() -> matmulUnguarded(a, b));
+  }
+
+  /** matmul itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor matmulUnguarded(Tensor a, Tensor b) {
     checkF32("matmul", "a", a);
     checkF32("matmul", "b", b);
     checkSameDevice("matmul", a, b);
@@ -134,6 +139,11 @@ public final class MatrixFunctions {
 
   /** y = x W^T + b: x [..., in], weight [out, in], bias [out] or null; the bias is folded into the GEMM. */
   public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+    return OpFrame.run(() -> linearUnguarded(x, weight, bias));
+  }
+
+  /** linear itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor linearUnguarded(Tensor x, Tensor weight, Tensor bias) {
     checkF32("linear", "input", x);
     checkF32("linear", "weight", weight);
     checkSameDevice("linear", x, weight);

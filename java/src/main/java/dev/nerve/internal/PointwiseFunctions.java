@@ -20,6 +20,11 @@ public final class PointwiseFunctions {
 
   /** y = op(x; alpha, beta), named name in messages and in the graph. */
   public static Tensor unary(String name, Unary op, Tensor x, float alpha, float beta) {
+    return OpFrame.run(() -> unaryUnguarded(name, op, x, alpha, beta));
+  }
+
+  /** unary itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor unaryUnguarded(String name, Unary op, Tensor x, float alpha, float beta) {
     checkF32(name, "input", x);
     Tensor xc = dense(x);
     Tensor y = Tensor.empty(x.device(), DType.F32, x.shape());
@@ -56,6 +61,11 @@ public final class PointwiseFunctions {
 
   /** a op b, broadcast, named name in messages and in the graph. */
   public static Tensor binary(String name, Binary op, Tensor a, Tensor b) {
+    return OpFrame.run(() -> binaryUnguarded(name, op, a, b));
+  }
+
+  /** binary itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor binaryUnguarded(String name, Binary op, Tensor a, Tensor b) {
     checkF32(name, "a", a);
     checkF32(name, "b", b);
     checkSameDevice(name, a, b);
@@ -143,6 +153,11 @@ public final class PointwiseFunctions {
 
   /** 1 where a op b holds, else 0 (f32; i32 operands are compared as floats); no gradient. */
   public static Tensor compare(Tensor a, Tensor b, F.Compare op) {
+    return OpFrame.run(() -> compareUnguarded(a, b, op));
+  }
+
+  /** compare itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor compareUnguarded(Tensor a, Tensor b, F.Compare op) {
     if (a != null && b != null && a.dtype() == DType.I32 && b.dtype() == DType.I32) {
       // Labels against predicted indices: compare as floats (exact below 2^24).
       Tensor fa = MemoryFunctions.cast(a, DType.F32);

@@ -33,6 +33,11 @@ public final class PoolFunctions {
 
   /** Max pooling [N, C, H, W] to [N, C, P, Q]; padding at most kernel / 2; ceilMode as PyTorch. */
   public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode) {
+    return OpFrame.run(() -> maxPool2dUnguarded(x, kernel, stride, padding, ceilMode));
+  }
+
+  /** maxPool2d itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor maxPool2dUnguarded(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode) {
     final String op = "maxPool2d";
     final long[] geom = geometry(op, x, kernel, stride, padding);
     long[] outShape = outputShape(x, geom, ceilMode);
@@ -55,6 +60,12 @@ public final class PoolFunctions {
 
   /** Average pooling; countIncludePad divides by the whole window (padding counted as zeros). */
   public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode,
+      boolean countIncludePad) {
+    return OpFrame.run(() -> avgPool2dUnguarded(x, kernel, stride, padding, ceilMode, countIncludePad));
+  }
+
+  /** avgPool2d itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor avgPool2dUnguarded(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode,
       boolean countIncludePad) {
     final String op = "avgPool2d";
     final long[] geom = geometry(op, x, kernel, stride, padding);

@@ -71,6 +71,11 @@ public final class RecurrentFunctions {
 
   /** The fused LSTM cell on gate pre-activations gx (+ gh); see {@code F.lstmGates}. */
   public static LstmState lstmGates(Tensor gx, Tensor gh, Tensor cPrev) {
+    return OpFrame.run(() -> lstmGatesUnguarded(gx, gh, cPrev));
+  }
+
+  /** lstmGates itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static LstmState lstmGatesUnguarded(Tensor gx, Tensor gh, Tensor cPrev) {
     String op = "lstmGates";
     checkGates(op, "gx", gx, 4, null);
     long b = gx.size(0);
@@ -115,6 +120,11 @@ public final class RecurrentFunctions {
 
   /** The fused GRU cell; see {@code F.gruGates}. */
   public static Tensor gruGates(Tensor gi, Tensor gh, Tensor hPrev) {
+    return OpFrame.run(() -> gruGatesUnguarded(gi, gh, hPrev));
+  }
+
+  /** gruGates itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor gruGatesUnguarded(Tensor gi, Tensor gh, Tensor hPrev) {
     String op = "gruGates";
     checkGates(op, "gi", gi, 3, null);
     checkGates(op, "gh", gh, 3, gi);
@@ -170,7 +180,12 @@ public final class RecurrentFunctions {
     Tensor cs = planes == 2 ? row(packed, 1) : null;
     initState(hs, h0);
     if (cs != null) initState(cs, c0);
-    Tensor m = mask == null ? null : dense(mask).reshape(t, b, 1);
+    Tensor m = null;
+    if (mask != null) {
+      Tensor md = dense(mask);
+      m = md.reshape(t, b, 1);
+      if (md != mask) md.close();  // the view holds the copy's memory
+    }
     // Pre-mask values the backward needs: the RNN's h (for act'), the LSTM's c (for tanh(c)).
     Tensor raw = mask == null || mode == Cell.GRU ? null : Tensor.empty(dev, DType.F32, t, b, h);
     Tensor saved = grad && (mode == Cell.LSTM || mode == Cell.GRU) ? Tensor.empty(dev, DType.F32, t, b, 4 * h) : null;
@@ -229,6 +244,12 @@ public final class RecurrentFunctions {
    * of every step in one GEMM and runs {@link #sequence}.
    */
   public static RecurrentOutput layer(String op, Cell mode, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh,
+      Tensor bIh, Tensor bHh, Tensor mask) {
+    return OpFrame.run(() -> layerUnguarded(op, mode, x, h0, c0, wIh, wHh, bIh, bHh, mask));
+  }
+
+  /** layer itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static RecurrentOutput layerUnguarded(String op, Cell mode, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh,
       Tensor bIh, Tensor bHh, Tensor mask) {
     int gn = mode.gates;
     checkF32(op, "input", x);

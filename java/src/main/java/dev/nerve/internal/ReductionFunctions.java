@@ -20,6 +20,11 @@ public final class ReductionFunctions {
 
   /** The sum (or mean) of all elements, a 0-D tensor. */
   public static Tensor reduceAll(String name, Tensor x, boolean mean) {
+    return OpFrame.run(() -> reduceAllUnguarded(name, x, mean));
+  }
+
+  /** reduceAll itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor reduceAllUnguarded(String name, Tensor x, boolean mean) {
     checkF32(name, "input", x);
     Tensor out;
     if (x.numel() == 0) {
@@ -37,6 +42,11 @@ public final class ReductionFunctions {
 
   /** The sum (or mean) along dim. */
   public static Tensor reduce(String name, Tensor x, int dim, boolean keepDim, boolean mean) {
+    return OpFrame.run(() -> reduceUnguarded(name, x, dim, keepDim, mean));
+  }
+
+  /** reduce itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor reduceUnguarded(String name, Tensor x, int dim, boolean keepDim, boolean mean) {
     checkF32(name, "input", x);
     int d = Shapes.dim(name, dim, x.dim());
     long[] shape = x.shape();
@@ -69,10 +79,17 @@ public final class ReductionFunctions {
    * holds the maximum (the index argmax gives), as PyTorch's max(dim): ties do not multiply it.
    */
   public static Tensor max(Tensor x, int dim, boolean keepDim) {
+    return OpFrame.run(() -> maxUnguarded(x, dim, keepDim));
+  }
+
+  /** max itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor maxUnguarded(Tensor x, int dim, boolean keepDim) {
     checkF32("max", "input", x);
     int d = Shapes.dim("max", dim, x.dim());
     long[] shape = x.shape();
     checkNotEmpty("max", shape, d);
+    check(shape[d] <= (1 << 24) || !Autograd.needsGrad(x), "max: the gradient along a dimension of more than 2^24"
+        + " elements is not supported (dimension %s of %s)", d, shape);
     Tensor xc = dense(x);
     long[] kept = reducedShape(shape, d, true);
     Tensor out = Tensor.empty(x.device(), DType.F32, kept);
@@ -86,7 +103,8 @@ public final class ReductionFunctions {
       if (xc != x) xc.close();
       return result;
     }
-    // The winners, as a 0/1 mask of x's shape: position index == argmax index along d.
+    // The winners, as a 0/1 mask of x's shape: position index == argmax index along d (as floats,
+    // exact up to 2^24, hence the check above).
     Tensor mask;
     try (Tensor idx = argmax(xc, d); Tensor idxF = MemoryFunctions.cast(idx, DType.F32);
         Tensor idxK = Views.reshape(idxF, kept); Tensor positions = positions(x.device(), shape, d)) {
@@ -102,7 +120,7 @@ public final class ReductionFunctions {
 
   /** 0, 1, ..., shape[d] - 1 along dimension d of a tensor of shape's rank, size 1 elsewhere (exact below 2^24). */
   private static Tensor positions(dev.nerve.Device device, long[] shape, int d) {
-    float[] v = new float[Math.toIntExact(shape[d])];
+    float[] v = new float[(int) shape[d]];
     for (int i = 0; i < v.length; i++) v[i] = i;
     long[] s = new long[shape.length];
     java.util.Arrays.fill(s, 1);
@@ -112,6 +130,11 @@ public final class ReductionFunctions {
 
   /** The index of the first maximum along dim, as i32; no gradient. */
   public static Tensor argmax(Tensor x, int dim) {
+    return OpFrame.run(() -> argmaxUnguarded(x, dim));
+  }
+
+  /** argmax itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor argmaxUnguarded(Tensor x, int dim) {
     checkF32("argmax", "input", x);
     int d = Shapes.dim("argmax", dim, x.dim());
     long[] shape = x.shape();

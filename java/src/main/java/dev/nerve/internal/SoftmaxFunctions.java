@@ -21,6 +21,11 @@ public final class SoftmaxFunctions {
 
   /** softmax (or log-softmax) of x along dim. */
   public static Tensor softmax(Tensor x, int dim, boolean log) {
+    return OpFrame.run(() -> softmaxUnguarded(x, dim, log));
+  }
+
+  /** softmax itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor softmaxUnguarded(Tensor x, int dim, boolean log) {
     String name = log ? "logSoftmax" : "softmax";
     checkF32(name, "input", x);
     check(x.dim() != 0, "%s: input is a 0-D tensor", name);
@@ -50,6 +55,11 @@ public final class SoftmaxFunctions {
 
   /** Mean cross-entropy of logits [N, C] against i32 labels [N], fused with its gradient (NaN for N = 0). */
   public static Tensor crossEntropy(Tensor logits, Tensor labels) {
+    return OpFrame.run(() -> crossEntropyUnguarded(logits, labels));
+  }
+
+  /** crossEntropy itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor crossEntropyUnguarded(Tensor logits, Tensor labels) {
     checkF32("crossEntropy", "logits", logits);
     check(labels != null, "crossEntropy: labels is null");
     Tensors.checkOpen(labels, "crossEntropy");

@@ -50,6 +50,7 @@ public final class Views {
   public static Tensor reshape(Tensor x, long[] newShape) {
     Tensors.checkOpen(x, "reshape");
     long[] s = newShape.clone();
+    Shapes.checkSize("reshape", s, newShape);
     int infer = -1;
     long known = 1;
     for (int i = 0; i < s.length; i++) {
@@ -198,6 +199,11 @@ public final class Views {
 
   /** Joins tensors of one shape along a new dimension dim. */
   public static Tensor stack(List<Tensor> xs, int dim) {
+    return OpFrame.run(() -> stackUnguarded(xs, dim));
+  }
+
+  /** stack itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor stackUnguarded(List<Tensor> xs, int dim) {
     String op = "stack";
     check(xs != null && !xs.isEmpty(), "stack: no tensors");
     Tensor first = xs.get(0);
@@ -213,6 +219,7 @@ public final class Views {
     check(d >= 0 && d <= n, "stack: dimension %s is out of range for %s-D tensors", dim, n);
     long[] shape = new long[n + 1];
     for (int i = 0, j = 0; i <= n; i++) shape[i] = i == d ? xs.size() : shape(first)[j++];
+    Shapes.checkShape(op, shape);
     Tensor out = Tensor.empty(first.device(), DType.F32, shape);
     try (Grad off = Grad.off()) {
       for (int i = 0; i < xs.size(); i++) {
