@@ -180,12 +180,7 @@ public final class RecurrentFunctions {
     Tensor cs = planes == 2 ? row(packed, 1) : null;
     initState(hs, h0);
     if (cs != null) initState(cs, c0);
-    Tensor m = null;
-    if (mask != null) {
-      Tensor md = dense(mask);
-      m = md.reshape(t, b, 1);
-      if (md != mask) md.close();  // the view holds the copy's memory
-    }
+    Tensor m = mask == null ? null : maskSteps(mask, t, b);
     // Pre-mask values the backward needs: the RNN's h (for act'), the LSTM's c (for tanh(c)).
     Tensor raw = mask == null || mode == Cell.GRU ? null : Tensor.empty(dev, DType.F32, t, b, h);
     Tensor saved = grad && (mode == Cell.LSTM || mode == Cell.GRU) ? Tensor.empty(dev, DType.F32, t, b, 4 * h) : null;
@@ -299,6 +294,14 @@ public final class RecurrentFunctions {
       if (maskData != null) maskData.close();
     }
     return new RecurrentOutput(out, hLast, cLast);
+  }
+
+  /** mask [T, B] as [T, B, 1] (a view, or a view of a contiguous copy, whose handle is closed: the view holds it). */
+  private static Tensor maskSteps(Tensor mask, long t, long b) {
+    Tensor md = dense(mask);
+    Tensor m = md.reshape(t, b, 1);
+    if (md != mask) md.close();
+    return m;
   }
 
   private static void initState(Tensor states, Tensor init) {
