@@ -21,7 +21,10 @@ import java.util.Arrays;
  * tensor on it is closed. Using a closed tensor throws {@link IllegalStateException}.
  *
  * <p>Autograd: a tensor with {@link #requiresGrad()} records the ops applied to it;
- * {@link #backward()} fills {@link #grad()} of the leaves. Method names follow PyTorch.
+ * {@link #backward()} fills {@link #grad()} of the leaves. The in-place writes ({@link #fill},
+ * {@link #copyFrom(Tensor)}, ..., an optimizer's step) count versions of the memory a tensor
+ * shares with its views, and backward refuses to use a tensor an op saved that was written since
+ * (see {@link #backward(Tensor, boolean)}). Method names follow PyTorch.
  *
  * <p>Not thread-safe: share a tensor across threads only with outside synchronisation.
  */
@@ -318,6 +321,8 @@ public final class Tensor implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------ in-place fills (no gradient)
+  // Each counts a new version of the tensor's memory: a recorded op that saved this tensor (or a
+  // view sharing its memory) for its gradient then makes backward() throw.
 
   /** Sets every element to value. Returns this. */
   public Tensor fill(float value) {
