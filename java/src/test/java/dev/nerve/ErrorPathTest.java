@@ -102,4 +102,18 @@ class ErrorPathTest {
     for (Tensor t : List.of(logits, logitsT, labels, table, tableT, indices, image, kernel, biasElsewhere, stats, column, row)) t.close();
     assertEquals(List.of(), leaks);
   }
+
+  @Test
+  void kernelDetectedErrorsNameTheOpNotTheKernel() {
+    Device cpu = Device.cpu();
+    try (Scope s = Scope.open()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> F.crossEntropy(Tensor.zeros(cpu, 2, 10), Tensor.ofInts(cpu, new int[] {3, 10})));
+      assertTrue(e.getMessage().startsWith("crossEntropy: ") && !e.getMessage().contains("nv_"), e.getMessage());
+      assertTrue(e.getMessage().contains("10"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class,
+          () -> F.embedding(Tensor.ofInts(cpu, new int[] {3, 8}), Tensor.zeros(cpu, 8, 2)));
+      assertTrue(e.getMessage().startsWith("embedding: ") && !e.getMessage().contains("nv_"), e.getMessage());
+    }
+  }
 }

@@ -87,7 +87,8 @@ public final class SoftmaxFunctions {
     } catch (IllegalArgumentException e) {
       loss.close();
       if (dlogits != null) dlogits.close();
-      throw new IllegalArgumentException("crossEntropy: " + e.getMessage(), e);
+      throw new IllegalArgumentException("crossEntropy: " + e.getMessage().replace("nv_softmax_xent_f32: ", "")
+          + " (logits " + java.util.Arrays.toString(shape(logits)) + ")", e);
     } finally {
       if (x != logits) x.close();
       if (y != labels) y.close();
