@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nerve.nn.BatchNorm2d;
+import dev.nerve.nn.Conv2d;
+import dev.nerve.nn.Dropout;
+import dev.nerve.nn.Flatten;
+import dev.nerve.nn.LSTM;
 import dev.nerve.nn.Linear;
+import dev.nerve.nn.MaxPool2d;
+import dev.nerve.nn.ResidualBlock;
 import dev.nerve.nn.Sequential;
 import dev.nerve.optim.Adam;
 import dev.nerve.optim.AdamW;
@@ -151,14 +157,26 @@ class InPlaceAutogradTest {
 
   @Test
   void aStepAfterBackwardIsTheNormalLoop() {
+    // Convolutions, batch norm (whose running statistics move at every forward), residual
+    // blocks, pooling, dropout, an LSTM and a shared layer used twice: no false alarm.
     Generator gen = new Generator(6);
-    try (Sequential model = new Sequential(new Linear(3, 4, true, cpu, gen), new Linear(4, 2, true, cpu, gen));
+    Device d = cpu;
+    try (Sequential cnn = new Sequential(new Conv2d(1, 4, 3, 1, 1, 1, 1, true, d, gen), new BatchNorm2d(4, 1e-5f, 0.1f, d),
+            new ResidualBlock(4, 4, 1, d, gen), new MaxPool2d(2), new Dropout(0.2f, gen), new Flatten(1));
+        Linear head = new Linear(4 * 4 * 4, 8, true, d, gen);
+        LSTM lstm = new LSTM(8, 5, 2, false, d, gen);
         Scope s = Scope.open()) {
-      Optimizer opt = new Adam(model.parameters(), 0.01f);
-      Tensor x = Tensor.randn(cpu, gen, 0, 1, 4, 3);
+      java.util.List<Tensor> params = new java.util.ArrayList<>(cnn.parameters());
+      params.addAll(head.parameters());
+      params.addAll(lstm.parameters());
+      Optimizer opt = new Adam(params, 0.01f);
+      Tensor x = Tensor.randn(d, gen, 0, 1, 6, 1, 8, 8);
       for (int i = 0; i < 3; i++) {
         opt.zeroGrad();
-        model.forward(x).square().sum().backward();
+        Tensor features = head.forward(cnn.forward(x)).relu();
+        Tensor twice = head.forward(cnn.forward(x.mul(0.5f)));
+        Tensor seq = features.add(twice).reshape(2, 3, 8);
+        lstm.forward(seq, null).output().square().mean().backward();
         opt.step();
       }
       opt.close();

@@ -106,7 +106,7 @@ public final class MemoryFunctions {
    * into an existing tensor calls this, from the user (fill, copyFrom) or from the library
    * (optimizer updates, running statistics, gradient accumulation).
    */
-  public static void bumpVersion(Tensor t) {
+  static void bumpVersion(Tensor t) {
     if (t != null) Tensors.data(t).storage().bumpVersion();
   }
 
