@@ -77,6 +77,15 @@ public final class Autograd {
    * changes no gradient. Unless retainGraph, each node is freed once used ({@link Node#free}).
    */
   public static void backward(Tensor root, Tensor seed, boolean retainGraph) {
+    // In a frame: if a node's backward fails part-way, the gradients computed so far are closed
+    // (the leaves' new, kept gradients stay).
+    OpFrame.run(() -> {
+      backwardUnguarded(root, seed, retainGraph);
+      return null;
+    });
+  }
+
+  private static void backwardUnguarded(Tensor root, Tensor seed, boolean retainGraph) {
     Tensors.checkOpen(root, "backward");
     checkState(root.requiresGrad(), "backward: tensor %s does not require grad (no input of the ops that made it"
         + " requires grad, or Grad.off() was open)", shape(root));

@@ -190,9 +190,16 @@ public final class MemoryFunctions {
     Tensors.checkOpen(t, "to");
     if (target == t.device()) return Views.alias(t);
     // empty() and write(), not of()/ofInts(): those read a missing shape as 1-D, and t may be 0-D.
-    Tensor out = empty(target, t.dtype(), t.shape());
-    if (t.dtype() == DType.F32) Memory.write(Tensors.data(out), toArray(t));
-    else Memory.write(Tensors.data(out), toIntArray(t));
+    // Read first, allocate after: a tensor too large for a Java array fails before anything is allocated.
+    if (t.dtype() == DType.F32) {
+      float[] values = toArray(t);
+      Tensor out = empty("to", target, t.dtype(), t.shape());
+      Memory.write(Tensors.data(out), values);
+      return out;
+    }
+    int[] values = toIntArray(t);
+    Tensor out = empty("to", target, t.dtype(), t.shape());
+    Memory.write(Tensors.data(out), values);
     return out;
   }
 

@@ -49,8 +49,10 @@ final class OpFrame {
     if (frame != null) frame.created.add(t);
   }
 
+  /** Closes what the op created, except kept tensors (a leaf's new gradient): someone else owns those, as in a Scope. */
   private void closeAll() {
     for (Tensor t : created) {
+      if (t.isKept()) continue;
       try {
         t.close();
       } catch (RuntimeException ignored) {
