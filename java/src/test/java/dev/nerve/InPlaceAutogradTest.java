@@ -194,6 +194,19 @@ class InPlaceAutogradTest {
   }
 
   @Test
+  void aSavedTensorClosedBeforeBackwardIsAnErrorNotAReadOfFreedMemory() {
+    try (Scope s = Scope.open()) {
+      Tensor w = leaf(cpu, 1f, 2f);
+      Tensor x = Tensor.of(cpu, new float[] {3f, 4f}, 2);
+      Tensor y = w.mul(x);
+      x.close();
+      Tensor.full(cpu, 9f, 2).keep().close();  // memory the closed x's block may be reused for
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.sum().backward());
+      assertTrue(e.getMessage().contains("'mul'") && e.getMessage().contains("was closed"), e.getMessage());
+    }
+  }
+
+  @Test
   void aSecondBackwardThroughAFreedGraphIsAnError() {
     try (Scope s = Scope.open()) {
       Tensor x = leaf(cpu, 1f, 2f);
