@@ -196,13 +196,16 @@ class InPlaceAutogradTest {
   @Test
   void aSavedTensorClosedBeforeBackwardIsAnErrorNotAReadOfFreedMemory() {
     try (Scope s = Scope.open()) {
-      Tensor w = leaf(cpu, 1f, 2f);
-      Tensor x = Tensor.of(cpu, new float[] {3f, 4f}, 2);
-      Tensor y = w.mul(x);
+      // conv2d saves its input for the weight's gradient; the input needs no gradient itself.
+      Tensor x = Tensor.ones(cpu, 1, 1, 4, 4);
+      Tensor w = Tensor.ones(cpu, 1, 1, 3, 3).requiresGrad(true);
+      Tensor y = F.conv2d(x, w, null, 1, 0);
       x.close();
-      Tensor.full(cpu, 9f, 2).keep().close();  // memory the closed x's block may be reused for
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.sum().backward());
-      assertTrue(e.getMessage().contains("'mul'") && e.getMessage().contains("was closed"), e.getMessage());
+      Tensor reuse = Tensor.full(cpu, 9f, 1, 1, 4, 4);  // may take the freed block of x
+      IllegalStateException err = assertThrows(IllegalStateException.class, () -> y.sum().backward(),
+          () -> "gradient computed from freed memory: " + java.util.Arrays.toString(w.grad().toArray()));
+      assertTrue(err.getMessage().contains("'conv2d'") && err.getMessage().contains("was closed"), err.getMessage());
+      reuse.close();
     }
   }
 
