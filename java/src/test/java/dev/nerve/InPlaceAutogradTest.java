@@ -210,6 +210,21 @@ class InPlaceAutogradTest {
   }
 
   @Test
+  void anOpsPrivateBufferFreedByItsScopeIsAnError() {
+    Tensor w = Tensor.of(cpu, new float[] {1, 2, 3, 4, 5, 6}, 2, 3).keep().requiresGrad(true);
+    Tensor labels = Tensor.ofInts(cpu, new int[] {0, 2}).keep();
+    Tensor loss;
+    try (Scope s = Scope.open()) {
+      loss = F.crossEntropy(w, labels).keep();  // its gradient buffer stays in the scope
+    }
+    Tensor reuse = Tensor.full(cpu, 9f, 2, 3);  // may take the freed buffer's block
+    IllegalStateException err = assertThrows(IllegalStateException.class, loss::backward,
+        () -> "gradient read from freed memory: " + java.util.Arrays.toString(w.grad().toArray()));
+    assertTrue(err.getMessage().contains("'crossEntropy'") && err.getMessage().contains("was closed"), err.getMessage());
+    for (Tensor t : List.of(w, labels, loss, reuse)) t.close();
+  }
+
+  @Test
   void aSecondBackwardThroughAFreedGraphIsAnError() {
     try (Scope s = Scope.open()) {
       Tensor x = leaf(cpu, 1f, 2f);

@@ -44,7 +44,11 @@ public final class Autograd {
     return Node.NONE;
   }
 
-  /** The saved tensors by role ("input", x, "output", y, ...); null tensors are skipped. Versions are read now. */
+  /**
+   * The saved tensors by role ("input", x, "output", y, ...); null tensors are skipped. Versions
+   * are read now. The op's private buffers that backward reads ("buffer mask") are listed too:
+   * nobody writes them, but a scope that ended before backward may have closed them.
+   */
   static Node.Saved[] saves(Object... roleThenTensor) {
     List<Node.Saved> out = new ArrayList<>(roleThenTensor.length / 2);
     for (int i = 0; i < roleThenTensor.length; i += 2) {

@@ -35,7 +35,7 @@ public final class DropoutFunctions {
       mask.close();
       return y;
     }
-    return Autograd.record(y, op, Autograd.savesNothing(), g -> {
+    return Autograd.record(y, op, Autograd.saves("buffer mask", mask), g -> {
       Tensor gc = dense(g);
       Tensor dx = Tensor.empty(g.device(), DType.F32, g.shape());
       Dropouts.backward(Tensors.data(gc), Tensors.data(mask), Tensors.data(dx));

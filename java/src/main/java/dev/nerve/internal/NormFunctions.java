@@ -68,7 +68,8 @@ public final class NormFunctions {
       saveInvstd.close();
       return y;
     }
-    return Autograd.record(y, op, Autograd.saves("input", xc, "weight", weight), g -> {
+    return Autograd.record(y, op, Autograd.saves("input", xc, "weight", weight, "buffer mean", saveMean,
+        "buffer invstd", saveInvstd), g -> {
       Tensor gc = dense(g);
       Tensor dx = Tensor.empty(g.device(), DType.F32, x.shape());
       boolean wantW = weight != null && weight.requiresGrad();

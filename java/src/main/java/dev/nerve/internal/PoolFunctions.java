@@ -49,7 +49,7 @@ public final class PoolFunctions {
     if (xc != x) xc.close();
     if (!grad) return y;
     final long[] inShape = x.shape();
-    return Autograd.record(y, op, Autograd.savesNothing(), g -> {
+    return Autograd.record(y, op, Autograd.saves("buffer argmax", argmax), g -> {
       Tensor gc = dense(g);
       Tensor dx = Tensor.empty(g.device(), DType.F32, inShape);
       Pooling.maxBackward(Tensors.data(gc), Tensors.data(argmax), Tensors.data(dx));

@@ -103,7 +103,7 @@ public final class RecurrentFunctions {
     }
     hv.close();
     cv.close();
-    Autograd.record(packed, "lstmCell", Autograd.saves("cPrev", cc, "output", packed), g -> {
+    Autograd.record(packed, "lstmCell", Autograd.saves("cPrev", cc, "output", packed, "buffer gates", saved), g -> {
       Tensor gd = dense(g);
       Tensor dgates = Tensor.empty(g.device(), DType.F32, b, 4 * h);
       Tensor dcPrev = cPrev != null && cPrev.requiresGrad() ? Tensor.empty(g.device(), DType.F32, b, h) : null;
@@ -145,7 +145,7 @@ public final class RecurrentFunctions {
       if (hc != null && hc != hPrev) hc.close();
       return out;
     }
-    return Autograd.record(out, "gruCell", Autograd.saves("hPrev", hc), g -> {
+    return Autograd.record(out, "gruCell", Autograd.saves("hPrev", hc, "buffer gates", saved), g -> {
       Tensor gd = dense(g);
       Tensor dgi = gi.requiresGrad() ? Tensor.empty(g.device(), DType.F32, b, 3 * h) : null;
       Tensor dgh = gh.requiresGrad() ? Tensor.empty(g.device(), DType.F32, b, 3 * h) : null;
@@ -230,7 +230,8 @@ public final class RecurrentFunctions {
       if (wc != wHh) wc.close();
       return packed;
     }
-    return Autograd.record(packed, op, Autograd.saves("output", packed, "wHh", wc, "mask", m), g -> backward(mode, g, packed, raw, saved, m, xproj, wc, wHh, bHh, h0, c0, t, b, h),
+    return Autograd.record(packed, op, Autograd.saves("output", packed, "wHh", wc, "mask", m,
+        "buffer pre-mask states", raw, "buffer gates", saved), g -> backward(mode, g, packed, raw, saved, m, xproj, wc, wHh, bHh, h0, c0, t, b, h),
         xproj, wHh, bHh, h0, c0);
   }
 

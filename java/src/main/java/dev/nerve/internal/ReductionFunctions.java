@@ -111,7 +111,7 @@ public final class ReductionFunctions {
       mask = PointwiseFunctions.compare(positions, idxK, F.Compare.EQ);
     }
     if (xc != x) xc.close();
-    return Autograd.record(result, "max", Autograd.savesNothing(), g -> {
+    return Autograd.record(result, "max", Autograd.saves("buffer argmax mask", mask), g -> {
       try (Tensor gk = Views.reshape(g, kept)) {
         return new Tensor[] {F.mul(mask, gk)};
       }

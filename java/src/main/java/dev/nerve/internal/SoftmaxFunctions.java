@@ -94,7 +94,7 @@ public final class SoftmaxFunctions {
       if (y != labels) y.close();
     }
     if (!grad) return loss;
-    return Autograd.record(loss, "crossEntropy", Autograd.savesNothing(), g -> {
+    return Autograd.record(loss, "crossEntropy", Autograd.saves("buffer dlogits", dlogits), g -> {
       Tensor dx = Tensor.empty(g.device(), DType.F32, dlogits.shape());
       Pointwise.binary(Binary.MUL, Tensors.data(dlogits), Tensors.data(g), Tensors.data(dx));
       return new Tensor[] {dx};
