@@ -103,7 +103,7 @@ public final class F {
 
   /**
    * Mean cross-entropy of logits [N, C] against i32 labels [N] in [0, C), fused with its gradient:
-   * -mean(log softmax(logits)[i, labels[i]]).
+   * -mean(log softmax(logits)[i, labels[i]]). An empty batch (N = 0) gives NaN, as PyTorch, and a zero gradient.
    */
   public static Tensor crossEntropy(Tensor logits, Tensor labels) { return SoftmaxFunctions.crossEntropy(logits, labels); }
 

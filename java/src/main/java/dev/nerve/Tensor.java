@@ -21,7 +21,10 @@ import java.util.Arrays;
  * tensor on it is closed. Using a closed tensor throws {@link IllegalStateException}.
  *
  * <p>Autograd: a tensor with {@link #requiresGrad()} records the ops applied to it;
- * {@link #backward()} fills {@link #grad()} of the leaves. Method names follow PyTorch.
+ * {@link #backward()} fills {@link #grad()} of the leaves. The in-place writes ({@link #fill},
+ * {@link #copyFrom(Tensor)}, ..., an optimizer's step) count versions of the memory a tensor
+ * shares with its views, and backward refuses to use a tensor an op saved that was written since
+ * (see {@link #backward(Tensor, boolean)}). Method names follow PyTorch.
  *
  * <p>Not thread-safe: share a tensor across threads only with outside synchronisation.
  */
@@ -91,11 +94,11 @@ public final class Tensor implements AutoCloseable {
   }
 
   public static Tensor zeros(Device device, long... shape) {
-    return full(device, 0f, shape);
+    return MemoryFunctions.full("Tensor.zeros", device, 0f, shape);
   }
 
   public static Tensor ones(Device device, long... shape) {
-    return full(device, 1f, shape);
+    return MemoryFunctions.full("Tensor.ones", device, 1f, shape);
   }
 
   public static Tensor full(Device device, float value, long... shape) {
@@ -263,14 +266,53 @@ public final class Tensor implements AutoCloseable {
     return gradFn == null;
   }
 
-  /** Back-propagates from this scalar, accumulating into the leaves' grad(). */
+  /**
+   * Back-propagates from this one-element tensor, accumulating into the leaves' grad(), and frees
+   * the graph: {@code backward(null, false)}.
+   *
+   * @throws IllegalStateException as {@link #backward(Tensor, boolean)}
+   */
   public void backward() {
-    Autograd.backward(this, null);
+    Autograd.backward(this, null, false);
   }
 
-  /** Back-propagates with the given gradient of this tensor (same shape). */
+  /**
+   * Back-propagates with the given gradient of this tensor (same shape) and frees the graph:
+   * {@code backward(gradient, false)}.
+   *
+   * @throws IllegalStateException as {@link #backward(Tensor, boolean)}
+   */
   public void backward(Tensor gradient) {
-    Autograd.backward(this, gradient);
+    Autograd.backward(this, gradient, false);
+  }
+
+  /**
+   * Back-propagates with the given gradient of this tensor, accumulating into the leaves'
+   * grad(), as PyTorch's {@code backward(gradient, retain_graph)}.
+   *
+   * <p>In-place changes: each recorded op remembers the version of the tensors its gradient
+   * reads (mul its inputs, exp its output, linear its input and weight; add nothing). A fill,
+   * copyFrom, optimizer step or running-statistics update counts as a new version of the tensor
+   * and of every tensor sharing its memory (views, detach()). If one of those tensors changed
+   * since the op ran, backward throws instead of computing the gradient from the new values.
+   *
+   * <p>Freeing: unless retainGraph, each op's backward function and its references to the saved
+   * tensors and private buffers are dropped once used, so a second backward through any part of
+   * the graph throws; pass true to every call but the last to go through a graph several times.
+   * Tensors still belong to their scope (or to whoever closes them).
+   *
+   * <p>All checks come first: a refused backward changes no gradient.
+   *
+   * @param gradient the gradient of this tensor (its shape, its device), or null when this
+   *     tensor has one element (then 1)
+   * @throws IllegalStateException when this tensor does not require grad, when a tensor saved for
+   *     the gradient was modified in place (naming the op, the tensor and both versions) or
+   *     closed, or when an earlier backward freed part of the graph
+   * @throws IllegalArgumentException when gradient's shape or device differs, or when gradient is
+   *     null and this tensor has more than one element
+   */
+  public void backward(Tensor gradient, boolean retainGraph) {
+    Autograd.backward(this, gradient, retainGraph);
   }
 
   /** A view on the same data that records no history. */
@@ -279,6 +321,8 @@ public final class Tensor implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------ in-place fills (no gradient)
+  // Each counts a new version of the tensor's memory: a recorded op that saved this tensor (or a
+  // view sharing its memory) for its gradient then makes backward() throw.
 
   /** Sets every element to value. Returns this. */
   public Tensor fill(float value) {

@@ -28,10 +28,34 @@ public final class Autograd {
     return false;
   }
 
-  /** Records the node on out (when any input requires grad) and returns out. */
-  static Tensor record(Tensor out, String name, Node.Backward backward, Tensor... inputs) {
-    if (needsGrad(inputs)) Tensors.setGradFn(out, new Node(name, inputs, backward));
+  /**
+   * Records the node on out (when any input requires grad) and returns out. saved lists exactly
+   * the tensors whose values backward reads ({@link #saves}): a later in-place write into one of
+   * them makes backward throw instead of computing a gradient from the new values, and a write
+   * into any other tensor stays allowed.
+   */
+  static Tensor record(Tensor out, String name, Node.Saved[] saved, Node.Backward backward, Tensor... inputs) {
+    if (needsGrad(inputs)) Tensors.setGradFn(out, new Node(name, inputs, backward, saved));
     return out;
+  }
+
+  /** No saved tensor: backward reads only the output's gradient (add, sum, views ...). */
+  static Node.Saved[] savesNothing() {
+    return Node.NONE;
+  }
+
+  /**
+   * The saved tensors by role ("input", x, "output", y, ...); null tensors are skipped. Versions
+   * are read now. The op's private buffers that backward reads ("buffer mask") are listed too:
+   * nobody writes them, but a scope that ended before backward may have closed them.
+   */
+  static Node.Saved[] saves(Object... roleThenTensor) {
+    List<Node.Saved> out = new ArrayList<>(roleThenTensor.length / 2);
+    for (int i = 0; i < roleThenTensor.length; i += 2) {
+      Tensor t = (Tensor) roleThenTensor[i + 1];
+      if (t != null) out.add(Node.Saved.of((String) roleThenTensor[i], t));
+    }
+    return out.toArray(Node.NONE);
   }
 
   /**
@@ -51,21 +75,37 @@ public final class Autograd {
     check(value || Tensors.gradFn(t) == null, "requiresGrad(false): the tensor is the result of an op; use detach()");
   }
 
-  /** Back-propagates from root with the gradient seed (null: root is a scalar, seed 1). */
-  public static void backward(Tensor root, Tensor seed) {
+  /**
+   * Back-propagates from root with the gradient seed (null: root has one element, seed 1). Every
+   * node is checked first (not freed, saved tensors unchanged and open), so a refused backward
+   * changes no gradient. Unless retainGraph, each node is freed once used ({@link Node#free}).
+   */
+  public static void backward(Tensor root, Tensor seed, boolean retainGraph) {
+    // In a frame: if a node's backward fails part-way, the gradients computed so far are closed
+    // (the leaves' new, kept gradients stay).
+    OpFrame.run(() -> {
+      backwardUnguarded(root, seed, retainGraph);
+      return null;
+    });
+  }
+
+  private static void backwardUnguarded(Tensor root, Tensor seed, boolean retainGraph) {
     Tensors.checkOpen(root, "backward");
     checkState(root.requiresGrad(), "backward: tensor %s does not require grad (no input of the ops that made it"
         + " requires grad, or Grad.off() was open)", shape(root));
-    Tensor rootGrad;
     if (seed == null) {
       check(root.numel() == 1, "backward: tensor %s is not a scalar; pass the gradient of the output", shape(root));
-      rootGrad = Tensor.full(root.device(), 1f, root.shape());
     } else {
+      Tensors.checkOpen(seed, "backward (the gradient)");
       Checks.checkSameShape("backward", root, seed);
       Checks.checkSameDevice("backward", root, seed);
-      rootGrad = seed.detach();
     }
     List<Tensor> order = topologicalOrder(root);
+    for (Tensor t : order) {
+      Node node = Tensors.gradFn(t);
+      if (node != null) node.checkUsable();
+    }
+    Tensor rootGrad = seed == null ? Tensor.full(root.device(), 1f, root.shape()) : seed.detach();
     Map<Tensor, Tensor> grads = new IdentityHashMap<>();
     grads.put(root, rootGrad);
     try (Grad g = Grad.off()) {
@@ -79,7 +119,8 @@ public final class Autograd {
           continue;
         }
         Tensor[] inputs = node.inputs;
-        Tensor[] gIn = node.backward.apply(gOut);
+        Tensor[] gIn = node.apply(gOut);
+        if (!retainGraph) node.free();
         gOut.close();
         for (int k = 0; k < inputs.length; k++) {
           Tensor in = inputs[k];

@@ -40,6 +40,12 @@ public final class ConvFunctions {
   /** 2-D convolution with (height, width) stride, padding and dilation, and channel groups. */
   public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int[] strideHw, int[] paddingHw, int[] dilationHw,
       int groups) {
+    return OpFrame.run(() -> conv2dUnguarded(x, w, b, strideHw, paddingHw, dilationHw, groups));
+  }
+
+  /** conv2d itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor conv2dUnguarded(Tensor x, Tensor w, Tensor b, int[] strideHw, int[] paddingHw, int[] dilationHw,
+      int groups) {
     final String op = "conv2d";
     check4d(op, "input", x, "[N, C, H, W]");
     check4d(op, "weight", w, "[K, C/groups, R, S]");
@@ -74,14 +80,17 @@ public final class ConvFunctions {
     Tensor xc = dense(x);
     Tensor wc = dense(w);
     Tensor y = Tensor.empty(x.device(), DType.F32, x.size(0), k, p, q);
-    Convolutions.conv2dForward(Tensors.data(xc), Tensors.data(wc), b == null ? null : Tensors.data(dense(b)), geom,
-        groups, Tensors.data(y));
+    Tensor bc = b == null ? null : dense(b);
+    Convolutions.conv2dForward(Tensors.data(xc), Tensors.data(wc), bc == null ? null : Tensors.data(bc), geom, groups,
+        Tensors.data(y));
+    if (bc != b) bc.close();
     if (!Autograd.needsGrad(x, w, b)) {
       if (xc != x) xc.close();
       if (wc != w) wc.close();
       return y;
     }
-    return Autograd.record(y, op, g -> {
+    return Autograd.record(y, op,
+        Autograd.saves("input", w.requiresGrad() ? xc : null, "weight", x.requiresGrad() ? wc : null), g -> {
       Tensor gc = dense(g);
       Tensor dx = null;
       if (x.requiresGrad()) {
@@ -113,6 +122,11 @@ public final class ConvFunctions {
    * gradient in x is conv2d's forward and in the weight conv2d's backward-filter.
    */
   public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, int stride, int padding, int outputPadding) {
+    return OpFrame.run(() -> convTranspose2dUnguarded(x, w, b, stride, padding, outputPadding));
+  }
+
+  /** convTranspose2d itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor convTranspose2dUnguarded(Tensor x, Tensor w, Tensor b, int stride, int padding, int outputPadding) {
     final String op = "convTranspose2d";
     check4d(op, "input", x, "[N, C_in, H, W]");
     check4d(op, "weight", w, "[C_in, C_out, R, S]");
@@ -125,6 +139,7 @@ public final class ConvFunctions {
     long cOut = w.size(1);
     if (b != null) {
       checkF32(op, "bias", b);
+      checkSameDevice(op, x, b);
       check(b.dim() == 1 && b.size(0) == cOut, "convTranspose2d: bias must be [%s], got %s (input %s, weight %s)", cOut,
           shape(b), shape(x), shape(w));
     }
@@ -139,7 +154,8 @@ public final class ConvFunctions {
     Tensor y = Tensor.empty(x.device(), DType.F32, outShape);
     // As a convolution from y's shape [N, C_out, h, wd] to x's [N, C_in, P, Q] with weight w.
     Convolutions.conv2dBackwardData(Tensors.data(xc), Tensors.data(wc), geom, 1, Tensors.data(y));
-    Tensor core = !Autograd.needsGrad(x, w) ? y : Autograd.record(y, op, g -> {
+    Tensor core = !Autograd.needsGrad(x, w) ? y : Autograd.record(y, op,
+        Autograd.saves("input", w.requiresGrad() ? xc : null, "weight", x.requiresGrad() ? wc : null), g -> {
       Tensor gc = dense(g);
       Tensor dx = null;
       if (x.requiresGrad()) {

@@ -15,6 +15,11 @@ public final class DropoutFunctions {
 
   /** In training each element zeroed with probability p (mask from gen), the rest scaled by 1 / (1 - p). */
   public static Tensor dropout(Tensor x, float p, boolean training, Generator gen) {
+    return OpFrame.run(() -> dropoutUnguarded(x, p, training, gen));
+  }
+
+  /** dropout itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor dropoutUnguarded(Tensor x, float p, boolean training, Generator gen) {
     final String op = "dropout";
     checkF32(op, "input", x);
     check(p >= 0 && p <= 1, "dropout: p must be in [0, 1], got %s", p);
@@ -30,7 +35,7 @@ public final class DropoutFunctions {
       mask.close();
       return y;
     }
-    return Autograd.record(y, op, g -> {
+    return Autograd.record(y, op, Autograd.saves("buffer mask", mask), g -> {
       Tensor gc = dense(g);
       Tensor dx = Tensor.empty(g.device(), DType.F32, g.shape());
       Dropouts.backward(Tensors.data(gc), Tensors.data(mask), Tensors.data(dx));

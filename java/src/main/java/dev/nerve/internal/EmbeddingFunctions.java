@@ -17,6 +17,11 @@ public final class EmbeddingFunctions {
 
   /** Rows of weight [num, dim] at i32 indices [...]: [..., dim]. */
   public static Tensor embedding(Tensor indices, Tensor weight) {
+    return OpFrame.run(() -> embeddingUnguarded(indices, weight));
+  }
+
+  /** embedding itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor embeddingUnguarded(Tensor indices, Tensor weight) {
     String op = "embedding";
     checkF32(op, "weight", weight);
     Checks.checkI32(op, "indices", "", indices);
@@ -38,7 +43,11 @@ public final class EmbeddingFunctions {
     } finally {
       if (w != weight) w.close();
     }
-    return Autograd.record(out, op, g -> {
+    if (!Autograd.needsGrad(weight)) {
+      if (idx != indices) idx.close();
+      return out;
+    }
+    return Autograd.record(out, op, Autograd.saves("indices", idx), g -> {
       Tensor gd = dense(g);
       Tensor dw = Tensor.zeros(g.device(), num, dim);
       Gathers.scatterAddRows(Tensors.data(gd), Tensors.data(idx), Tensors.data(dw));

@@ -18,6 +18,11 @@ public final class LossFunctions {
 
   /** mean((input - target)^2). */
   public static Tensor mse(Tensor input, Tensor target) {
+    return OpFrame.run(() -> mseUnguarded(input, target));
+  }
+
+  /** mse itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor mseUnguarded(Tensor input, Tensor target) {
     checkSameShaped("mseLoss", "input", input, target);
     Tensor diff = F.sub(input, target);
     Tensor sq = F.square(diff);
@@ -26,6 +31,11 @@ public final class LossFunctions {
 
   /** mean(max(x, 0) - x y + log(1 + exp(-|x|))). */
   public static Tensor bceWithLogits(Tensor logits, Tensor target) {
+    return OpFrame.run(() -> bceWithLogitsUnguarded(logits, target));
+  }
+
+  /** bceWithLogits itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor bceWithLogitsUnguarded(Tensor logits, Tensor target) {
     checkSameShaped("bceWithLogits", "logits", logits, target);
     Tensor pos = F.relu(logits);
     Tensor xy = F.mul(logits, target);

@@ -57,6 +57,11 @@ public final class MatrixFunctions {
 
   /** Matrix product: [M, K] x [K, N], batched [B, M, K] x [B, K, N], or [..., K] x [K, N]. */
   public static Tensor matmul(Tensor a, Tensor b) {
+    return OpFrame.run(() -> matmulUnguarded(a, b));
+  }
+
+  /** matmul itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor matmulUnguarded(Tensor a, Tensor b) {
     checkF32("matmul", "a", a);
     checkF32("matmul", "b", b);
     checkSameDevice("matmul", a, b);
@@ -65,8 +70,8 @@ public final class MatrixFunctions {
     if (as.length >= 2 && bs.length == 2) {
       checkInner(as[as.length - 1] == bs[0], a, b);
       if (as.length > 2) {
-        // [..., K] x [K, N]: fold the leading dimensions into M.
-        Tensor a2 = a.reshape(-1, as[as.length - 1]);
+        // [..., K] x [K, N]: fold the leading dimensions into M (named, not -1: K may be 0).
+        Tensor a2 = a.reshape(leading(as), as[as.length - 1]);
         Tensor y = matmul(a2, b);
         long[] outShape = as.clone();
         outShape[as.length - 1] = bs[1];
@@ -74,7 +79,7 @@ public final class MatrixFunctions {
       }
       Tensor out = Tensor.empty(a.device(), DType.F32, as[0], bs[1]);
       gemm2d(a, b, out, 0f);
-      return Autograd.record(out, "matmul", g -> {
+      return Autograd.record(out, "matmul", productSaves(a, b), g -> {
         try (Tensor bt = b.t(); Tensor at = a.t()) {
           return new Tensor[] {a.requiresGrad() ? matmul(g, bt) : null, b.requiresGrad() ? matmul(at, g) : null};
         }
@@ -83,11 +88,15 @@ public final class MatrixFunctions {
     if (as.length == 3 && bs.length == 3) {
       checkInner(as[0] == bs[0] && as[2] == bs[1], a, b);
       Tensor out = Tensor.empty(a.device(), DType.F32, as[0], as[1], bs[2]);
-      try (GemmInput oa = new GemmInput(a); GemmInput ob = new GemmInput(b)) {
-        Gemm.gemmBatched(as[0], as[1], bs[2], as[2], 1f, oa.data(), oa.trans, oa.ld, oa.batchStride,
-            ob.data(), ob.trans, ob.ld, ob.batchStride, 0f, Tensors.data(out), bs[2], as[1] * bs[2]);
+      if (out.numel() != 0 && as[2] == 0) {
+        Memory.fillF32(Tensors.data(out), 0f);  // an empty sum
+      } else if (out.numel() != 0) {
+        try (GemmInput oa = new GemmInput(a); GemmInput ob = new GemmInput(b)) {
+          Gemm.gemmBatched(as[0], as[1], bs[2], as[2], 1f, oa.data(), oa.trans, oa.ld, oa.batchStride,
+              ob.data(), ob.trans, ob.ld, ob.batchStride, 0f, Tensors.data(out), bs[2], as[1] * bs[2]);
+        }
       }
-      return Autograd.record(out, "bmm", g -> {
+      return Autograd.record(out, "bmm", productSaves(a, b), g -> {
         try (Tensor bt = b.transpose(1, 2); Tensor at = a.transpose(1, 2)) {
           return new Tensor[] {a.requiresGrad() ? matmul(g, bt) : null, b.requiresGrad() ? matmul(at, g) : null};
         }
@@ -96,12 +105,29 @@ public final class MatrixFunctions {
     throw Checks.fail("matmul: expects [M, K] x [K, N], [B, M, K] x [B, K, N] or [..., K] x [K, N], got %s x %s", as, bs);
   }
 
+  /** A product's backward: a's gradient reads b, b's reads a. */
+  private static Node.Saved[] productSaves(Tensor a, Tensor b) {
+    return Autograd.saves("input a", b.requiresGrad() ? a : null, "input b", a.requiresGrad() ? b : null);
+  }
+
   private static void checkInner(boolean ok, Tensor a, Tensor b) {
     check(ok, "matmul: shape mismatch %s x %s (inner dimensions differ)", shape(a), shape(b));
   }
 
-  /** out (M x N, contiguous) = a b + beta out. */
+  /** The product of all sizes but the last: the rows of a [..., K] tensor folded to 2-D. */
+  private static long leading(long[] shape) {
+    long m = 1;
+    for (int i = 0; i < shape.length - 1; i++) m *= shape[i];
+    return m;
+  }
+
+  /** out (M x N, contiguous) = a b + beta out (beta 0 or 1); an empty inner dimension adds nothing. */
   private static void gemm2d(Tensor a, Tensor b, Tensor out, float beta) {
+    if (out.numel() == 0) return;
+    if (a.size(1) == 0) {
+      if (beta == 0f) Memory.fillF32(Tensors.data(out), 0f);
+      return;
+    }
     try (GemmInput oa = new GemmInput(a); GemmInput ob = new GemmInput(b)) {
       long m = out.size(0);
       long n = out.size(1);
@@ -113,6 +139,11 @@ public final class MatrixFunctions {
 
   /** y = x W^T + b: x [..., in], weight [out, in], bias [out] or null; the bias is folded into the GEMM. */
   public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+    return OpFrame.run(() -> linearUnguarded(x, weight, bias));
+  }
+
+  /** linear itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor linearUnguarded(Tensor x, Tensor weight, Tensor bias) {
     checkF32("linear", "input", x);
     checkF32("linear", "weight", weight);
     checkSameDevice("linear", x, weight);
@@ -129,7 +160,7 @@ public final class MatrixFunctions {
     }
     if (x.dim() != 2) {
       long[] xs = x.shape();
-      Tensor x2 = x.reshape(-1, in);
+      Tensor x2 = x.reshape(leading(xs), in);
       Tensor y = linear(x2, weight, bias);
       long[] outShape = xs.clone();
       outShape[xs.length - 1] = outF;
@@ -146,7 +177,8 @@ public final class MatrixFunctions {
       gemm2d(x, wt, out, beta);
     }
     if (!Autograd.needsGrad(x, weight, bias)) return out;
-    return Autograd.record(out, "linear", g -> {
+    return Autograd.record(out, "linear",
+        Autograd.saves("input", weight.requiresGrad() ? x : null, "weight", x.requiresGrad() ? weight : null), g -> {
       Tensor dx = x.requiresGrad() ? matmul(g, weight) : null;
       Tensor dw = null;
       if (weight.requiresGrad()) {
@@ -156,10 +188,14 @@ public final class MatrixFunctions {
       }
       Tensor db = null;
       if (bias != null && bias.requiresGrad()) {
-        Tensor gc = MemoryFunctions.dense(g);
-        db = Tensor.empty(g.device(), DType.F32, outF);
-        Reductions.reduce(Reduction.SUM, Tensors.data(gc), 1, rows, outF, Tensors.data(db));
-        if (gc != g) gc.close();
+        if (rows == 0) {
+          db = Tensor.zeros(g.device(), outF);
+        } else {
+          Tensor gc = MemoryFunctions.dense(g);
+          db = Tensor.empty(g.device(), DType.F32, outF);
+          Reductions.reduce(Reduction.SUM, Tensors.data(gc), 1, rows, outF, Tensors.data(db));
+          if (gc != g) gc.close();
+        }
       }
       return new Tensor[] {dx, dw, db};
     }, x, weight, bias);

@@ -27,13 +27,23 @@ public final class MemoryFunctions {
 
   /** An uninitialised contiguous tensor. */
   public static Tensor empty(Device device, DType dtype, long[] shape) {
-    long[] s = Shapes.checkShape("empty", shape);
+    return empty("Tensor.empty", device, dtype, shape);
+  }
+
+  /** An uninitialised contiguous tensor; op names the public call in messages. */
+  static Tensor empty(String op, Device device, DType dtype, long[] shape) {
+    long[] s = Shapes.checkShape(op, shape);
     Storage storage = Storage.allocate(Tensors.context(device), Math.max(1, Shapes.numel(s)) * dtype.bytes());
     return Tensors.create(device, new Operand(storage, 0, s, Shapes.contiguousStrides(s), dtype.bytes()), dtype);
   }
 
   public static Tensor full(Device device, float value, long[] shape) {
-    Tensor t = empty(device, DType.F32, shape);
+    return full("Tensor.full", device, value, shape);
+  }
+
+  /** full, with op ("Tensor.zeros", "Tensor.ones") naming the public call in messages. */
+  public static Tensor full(String op, Device device, float value, long[] shape) {
+    Tensor t = empty(op, device, DType.F32, shape);
     Memory.fillF32(Tensors.data(t), value);
     return t;
   }
@@ -45,7 +55,7 @@ public final class MemoryFunctions {
     Shapes.checkShape("Tensor.of", s);
     check(Shapes.numel(s) == data.length, "Tensor.of: %s values do not fill shape %s (%s elements)", data.length, s,
         Shapes.numel(s));
-    Tensor t = empty(device, DType.F32, s);
+    Tensor t = empty("Tensor.of", device, DType.F32, s);
     Memory.write(Tensors.data(t), data);
     return t;
   }
@@ -55,17 +65,19 @@ public final class MemoryFunctions {
     long[] s = shape.length == 0 ? new long[] {data.length} : shape;
     Shapes.checkShape("Tensor.ofInts", s);
     check(Shapes.numel(s) == data.length, "Tensor.ofInts: %s values do not fill shape %s", data.length, s);
-    Tensor t = empty(device, DType.I32, s);
+    Tensor t = empty("Tensor.ofInts", device, DType.I32, s);
     Memory.write(Tensors.data(t), data);
     return t;
   }
 
   public static Tensor rand(Device device, Generator gen, float lo, float hi, long[] shape) {
-    return fillUniform(empty(device, DType.F32, shape), gen, lo, hi);
+    check(gen != null, "Tensor.rand: generator is null");
+    return fillUniform(empty("Tensor.rand", device, DType.F32, shape), gen, lo, hi);
   }
 
   public static Tensor randn(Device device, Generator gen, float mean, float std, long[] shape) {
-    return fillNormal(empty(device, DType.F32, shape), gen, mean, std);
+    check(gen != null, "Tensor.randn: generator is null");
+    return fillNormal(empty("Tensor.randn", device, DType.F32, shape), gen, mean, std);
   }
 
   /** Foreign memory at address as a contiguous tensor; release runs when the last tensor on it closes. */
@@ -88,8 +100,19 @@ public final class MemoryFunctions {
         "%s: cannot modify the result of a recorded op in place; use Grad.off() or detach()", op);
   }
 
+  /**
+   * Counts an in-place write into t's memory (its version, shared with its views): a recorded op
+   * that saved t, or a view of it, for its gradient then refuses to back-propagate. Every write
+   * into an existing tensor calls this, from the user (fill, copyFrom) or from the library
+   * (optimizer updates, running statistics, gradient accumulation).
+   */
+  static void bumpVersion(Tensor t) {
+    if (t != null) Tensors.data(t).storage().bumpVersion();
+  }
+
   public static Tensor fill(Tensor t, float value) {
     checkInPlace(t, "fill");
+    bumpVersion(t);
     Memory.fillF32(Tensors.data(t), value);
     return t;
   }
@@ -97,12 +120,16 @@ public final class MemoryFunctions {
   /** Uniform values in [lo, hi) from gen's next numel() counters. */
   public static Tensor fillUniform(Tensor t, Generator gen, float lo, float hi) {
     checkInPlace(t, "fillUniform");
+    check(gen != null, "fillUniform: generator is null");
+    bumpVersion(t);
     Memory.randUniform(Tensors.data(t), gen.seed(), gen.advance(t.numel()), lo, hi);
     return t;
   }
 
   public static Tensor fillNormal(Tensor t, Generator gen, float mean, float std) {
     checkInPlace(t, "fillNormal");
+    check(gen != null, "fillNormal: generator is null");
+    bumpVersion(t);
     Memory.randNormal(Tensors.data(t), gen.seed(), gen.advance(t.numel()), mean, std);
     return t;
   }
@@ -110,6 +137,7 @@ public final class MemoryFunctions {
   public static Tensor copyFrom(Tensor t, float[] data) {
     checkInPlace(t, "copyFrom");
     check(data.length == t.numel(), "copyFrom: %s values for tensor %s", data.length, shape(t));
+    bumpVersion(t);
     Memory.write(Tensors.data(t), data);
     return t;
   }
@@ -120,6 +148,7 @@ public final class MemoryFunctions {
     Checks.checkSameDevice("copyFrom", t, src);
     Checks.checkSameShape("copyFrom", t, src);
     check(src.dtype() == t.dtype(), "copyFrom: dtype %s into %s", src.dtype(), t.dtype());
+    bumpVersion(t);
     Memory.copy(Tensors.data(src), Tensors.data(t));
     return t;
   }
@@ -129,17 +158,19 @@ public final class MemoryFunctions {
   public static float[] toArray(Tensor t) {
     Tensors.checkOpen(t, "toArray");
     check(t.dtype() == DType.F32, "toArray: tensor is %s; use toIntArray()", t.dtype());
-    return read(t, float[]::new, Memory::read);
+    return read("toArray", t, float[]::new, Memory::read);
   }
 
   public static int[] toIntArray(Tensor t) {
     Tensors.checkOpen(t, "toIntArray");
     check(t.dtype() == DType.I32, "toIntArray: tensor is %s; use toArray()", t.dtype());
-    return read(t, int[]::new, Memory::read);
+    return read("toIntArray", t, int[]::new, Memory::read);
   }
 
   /** The values into a new host array of numel elements (through a contiguous copy when t is strided). */
-  private static <A> A read(Tensor t, IntFunction<A> newArray, BiConsumer<Operand, A> read) {
+  private static <A> A read(String op, Tensor t, IntFunction<A> newArray, BiConsumer<Operand, A> read) {
+    check(t.numel() <= Integer.MAX_VALUE - 8, "%s: tensor %s has %s elements, more than a Java array holds", op, shape(t),
+        t.numel());
     try (Tensor c = t.isContiguous() ? null : copy(t)) {
       A out = newArray.apply(Math.toIntExact(t.numel()));
       read.accept(Tensors.data(c == null ? t : c), out);
@@ -158,8 +189,18 @@ public final class MemoryFunctions {
   public static Tensor to(Tensor t, Device target) {
     Tensors.checkOpen(t, "to");
     if (target == t.device()) return Views.alias(t);
-    if (t.dtype() == DType.F32) return of(target, toArray(t), t.shape());
-    return ofInts(target, toIntArray(t), t.shape());
+    // empty() and write(), not of()/ofInts(): those read a missing shape as 1-D, and t may be 0-D.
+    // Read first, allocate after: a tensor too large for a Java array fails before anything is allocated.
+    if (t.dtype() == DType.F32) {
+      float[] values = toArray(t);
+      Tensor out = empty("to", target, t.dtype(), t.shape());
+      Memory.write(Tensors.data(out), values);
+      return out;
+    }
+    int[] values = toIntArray(t);
+    Tensor out = empty("to", target, t.dtype(), t.shape());
+    Memory.write(Tensors.data(out), values);
+    return out;
   }
 
   /** A contiguous copy of t (any layout), without history. */
@@ -176,6 +217,11 @@ public final class MemoryFunctions {
 
   /** A copy converted to dtype (f32 to i32 truncates toward zero); no gradient. */
   public static Tensor cast(Tensor x, DType dtype) {
+    return OpFrame.run(() -> castUnguarded(x, dtype));
+  }
+
+  /** cast itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor castUnguarded(Tensor x, DType dtype) {
     Tensors.checkOpen(x, "cast");
     Tensor xc = dense(x);
     Tensor out = Tensor.empty(x.device(), dtype, x.shape());

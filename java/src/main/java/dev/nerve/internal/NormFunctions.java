@@ -21,6 +21,12 @@ public final class NormFunctions {
    */
   public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
       boolean training, float momentum, float eps) {
+    return OpFrame.run(() -> batchNormUnguarded(x, runningMean, runningVar, weight, bias, training, momentum, eps));
+  }
+
+  /** batchNorm itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor batchNormUnguarded(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+      boolean training, float momentum, float eps) {
     final String op = "batchNorm";
     checkF32(op, "input", x);
     check(x.dim() >= 2, "batchNorm: input must be [N, C, ...] (at least 2-D), got %s", shape(x));
@@ -39,12 +45,17 @@ public final class NormFunctions {
           + " (input %s)", names[i], c, shape(t), shape(x));
     }
     check(momentum >= 0 && momentum <= 1, "batchNorm: momentum must be in [0, 1], got %s", momentum);
-    check(eps > 0, "batchNorm: eps must be positive, got %s", eps);
+    check(eps > 0 && Float.isFinite(eps), "batchNorm: eps must be positive and finite, got %s", eps);
     check(!training || n * hw > 1, "batchNorm: training needs more than one value per channel, got input %s (use a"
         + " larger batch, or eval() mode)", shape(x));
     check(training || (runningMean != null && runningVar != null),
         "batchNorm: evaluation mode needs runningMean and runningVar (input %s)", shape(x));
     check((runningMean == null) == (runningVar == null), "batchNorm: give both runningMean and runningVar or neither");
+    if (training) {
+      // The kernel moves the running statistics: an in-place write into the module's buffers.
+      MemoryFunctions.bumpVersion(runningMean);
+      MemoryFunctions.bumpVersion(runningVar);
+    }
     Tensor xc = dense(x);
     Tensor y = Tensor.empty(x.device(), DType.F32, x.shape());
     Tensor saveMean = Tensor.empty(x.device(), DType.F32, c);
@@ -57,7 +68,8 @@ public final class NormFunctions {
       saveInvstd.close();
       return y;
     }
-    return Autograd.record(y, op, g -> {
+    return Autograd.record(y, op, Autograd.saves("input", xc, "weight", weight, "buffer mean", saveMean,
+        "buffer invstd", saveInvstd), g -> {
       Tensor gc = dense(g);
       Tensor dx = Tensor.empty(g.device(), DType.F32, x.shape());
       boolean wantW = weight != null && weight.requiresGrad();

@@ -20,6 +20,11 @@ public final class PointwiseFunctions {
 
   /** y = op(x; alpha, beta), named name in messages and in the graph. */
   public static Tensor unary(String name, Unary op, Tensor x, float alpha, float beta) {
+    return OpFrame.run(() -> unaryUnguarded(name, op, x, alpha, beta));
+  }
+
+  /** unary itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor unaryUnguarded(String name, Unary op, Tensor x, float alpha, float beta) {
     checkF32(name, "input", x);
     Tensor xc = dense(x);
     Tensor y = Tensor.empty(x.device(), DType.F32, x.shape());
@@ -28,7 +33,8 @@ public final class PointwiseFunctions {
       if (xc != x) xc.close();
       return y;
     }
-    return Autograd.record(y, name, g -> {
+    Node.Saved[] saved = Autograd.saves("input", readsInput(op) ? xc : null, "output", readsOutput(op) ? y : null);
+    return Autograd.record(y, name, saved, g -> {
       Tensor gc = dense(g);
       Tensor dx = Tensor.empty(g.device(), DType.F32, g.shape());
       Pointwise.unaryBackward(op, Tensors.data(xc), Tensors.data(y), Tensors.data(gc), Tensors.data(dx), alpha, beta);
@@ -37,8 +43,29 @@ public final class PointwiseFunctions {
     }, x);
   }
 
+  /** True when op's derivative reads x (native/src/core/unary_ops.inl: bwd(x, y, dy)). */
+  private static boolean readsInput(Unary op) {
+    return switch (op) {
+      case LOG, RELU, ABS, SOFTPLUS, SQUARE, POW, LEAKY_RELU -> true;
+      default -> false;
+    };
+  }
+
+  /** True when op's derivative reads y = f(x). */
+  private static boolean readsOutput(Unary op) {
+    return switch (op) {
+      case EXP, SQRT, SIGMOID, TANH, RECIPROCAL -> true;
+      default -> false;
+    };
+  }
+
   /** a op b, broadcast, named name in messages and in the graph. */
   public static Tensor binary(String name, Binary op, Tensor a, Tensor b) {
+    return OpFrame.run(() -> binaryUnguarded(name, op, a, b));
+  }
+
+  /** binary itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor binaryUnguarded(String name, Binary op, Tensor a, Tensor b) {
     checkF32(name, "a", a);
     checkF32(name, "b", b);
     checkSameDevice(name, a, b);
@@ -46,7 +73,7 @@ public final class PointwiseFunctions {
     Tensor out = Tensor.empty(a.device(), DType.F32, shape);
     Pointwise.binary(op, Tensors.data(a), Tensors.data(b), Tensors.data(out));
     if (!Autograd.needsGrad(a, b)) return out;
-    return Autograd.record(out, name, g -> {
+    return Autograd.record(out, name, binarySaves(op, a, b, out), g -> {
       Tensor ga = null;
       Tensor gb = null;
       boolean wa = a.requiresGrad();
@@ -73,19 +100,35 @@ public final class PointwiseFunctions {
             Pointwise.unary(Unary.NEG, Tensors.data(gb), Tensors.data(gb), 0, 0);
           }
           break;
-        default: // maximum, minimum: route the gradient by a mask
-          F.Compare cmp = op == Binary.MAXIMUM ? F.Compare.GE : F.Compare.LE;
-          try (Tensor mask = compare(a, b, cmp)) {
-            if (wa) ga = F.mul(g, mask);
-            if (wb) {
-              try (Tensor inv = F.scaleShift(mask, -1f, 1f)) {
-                gb = F.mul(g, inv);
-              }
-            }
-          }
+        default: // maximum, minimum: the side that wins takes the gradient, a tie splits it (as PyTorch)
+          boolean max = op == Binary.MAXIMUM;
+          if (wa) ga = winnerShare(g, a, b, max);
+          if (wb) gb = winnerShare(g, b, a, max);
       }
       return new Tensor[] {sumTo(ga, a.shape()), sumTo(gb, b.shape())};
     }, a, b);
+  }
+
+  /** What binary op's backward reads: a's gradient needs b (mul, div), b's needs a or out; add and sub nothing. */
+  private static Node.Saved[] binarySaves(Binary op, Tensor a, Tensor b, Tensor out) {
+    boolean wa = a.requiresGrad();
+    boolean wb = b.requiresGrad();
+    return switch (op) {
+      case ADD, SUB -> Autograd.savesNothing();
+      case MUL -> Autograd.saves("input a", wb ? a : null, "input b", wa ? b : null);
+      case DIV -> Autograd.saves("input b", b, "output", wb ? out : null);
+      case MAXIMUM, MINIMUM -> Autograd.saves("input a", a, "input b", b);
+    };
+  }
+
+  /** g times p's share of maximum(p, q) (or minimum): 1 where p wins, 1/2 where p == q, else 0. */
+  private static Tensor winnerShare(Tensor g, Tensor p, Tensor q, boolean max) {
+    try (Tensor wins = compare(p, q, max ? F.Compare.GT : F.Compare.LT);
+        Tensor winsOrTies = compare(p, q, max ? F.Compare.GE : F.Compare.LE);
+        Tensor share = sum(wins, winsOrTies)) {
+      Pointwise.unary(Unary.SCALE_SHIFT, Tensors.data(share), Tensors.data(share), 0.5f, 0f);
+      return F.mul(g, share);
+    }
   }
 
   /** Sums g over the dimensions that broadcasting added or stretched, back to shape. Closes g. */
@@ -110,6 +153,11 @@ public final class PointwiseFunctions {
 
   /** 1 where a op b holds, else 0 (f32; i32 operands are compared as floats); no gradient. */
   public static Tensor compare(Tensor a, Tensor b, F.Compare op) {
+    return OpFrame.run(() -> compareUnguarded(a, b, op));
+  }
+
+  /** compare itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor compareUnguarded(Tensor a, Tensor b, F.Compare op) {
     if (a != null && b != null && a.dtype() == DType.I32 && b.dtype() == DType.I32) {
       // Labels against predicted indices: compare as floats (exact below 2^24).
       Tensor fa = MemoryFunctions.cast(a, DType.F32);
@@ -146,6 +194,7 @@ public final class PointwiseFunctions {
   static void addInPlace(Tensor a, Tensor b) {
     Operand da = Tensors.data(a);
     if (!da.isContiguous()) throw new IllegalStateException("addInPlace: internal error, expected a contiguous tensor");
+    MemoryFunctions.bumpVersion(a);
     Pointwise.binary(Binary.ADD, da, Tensors.data(b), da);
   }
 }

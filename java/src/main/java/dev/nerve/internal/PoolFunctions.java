@@ -33,6 +33,11 @@ public final class PoolFunctions {
 
   /** Max pooling [N, C, H, W] to [N, C, P, Q]; padding at most kernel / 2; ceilMode as PyTorch. */
   public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode) {
+    return OpFrame.run(() -> maxPool2dUnguarded(x, kernel, stride, padding, ceilMode));
+  }
+
+  /** maxPool2d itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor maxPool2dUnguarded(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode) {
     final String op = "maxPool2d";
     final long[] geom = geometry(op, x, kernel, stride, padding);
     long[] outShape = outputShape(x, geom, ceilMode);
@@ -44,7 +49,7 @@ public final class PoolFunctions {
     if (xc != x) xc.close();
     if (!grad) return y;
     final long[] inShape = x.shape();
-    return Autograd.record(y, op, g -> {
+    return Autograd.record(y, op, Autograd.saves("buffer argmax", argmax), g -> {
       Tensor gc = dense(g);
       Tensor dx = Tensor.empty(g.device(), DType.F32, inShape);
       Pooling.maxBackward(Tensors.data(gc), Tensors.data(argmax), Tensors.data(dx));
@@ -56,6 +61,12 @@ public final class PoolFunctions {
   /** Average pooling; countIncludePad divides by the whole window (padding counted as zeros). */
   public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode,
       boolean countIncludePad) {
+    return OpFrame.run(() -> avgPool2dUnguarded(x, kernel, stride, padding, ceilMode, countIncludePad));
+  }
+
+  /** avgPool2d itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor avgPool2dUnguarded(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode,
+      boolean countIncludePad) {
     final String op = "avgPool2d";
     final long[] geom = geometry(op, x, kernel, stride, padding);
     long[] outShape = outputShape(x, geom, ceilMode);
@@ -64,7 +75,7 @@ public final class PoolFunctions {
     Pooling.avgForward(Tensors.data(xc), geom, ceilMode, countIncludePad, Tensors.data(y));
     if (xc != x) xc.close();
     final long[] inShape = x.shape();
-    return Autograd.record(y, op, g -> {
+    return Autograd.record(y, op, Autograd.savesNothing(), g -> {
       Tensor gc = dense(g);
       Tensor dx = Tensor.empty(g.device(), DType.F32, inShape);
       Pooling.avgBackward(Tensors.data(gc), geom, ceilMode, countIncludePad, Tensors.data(dx));

@@ -71,6 +71,11 @@ public final class RecurrentFunctions {
 
   /** The fused LSTM cell on gate pre-activations gx (+ gh); see {@code F.lstmGates}. */
   public static LstmState lstmGates(Tensor gx, Tensor gh, Tensor cPrev) {
+    return OpFrame.run(() -> lstmGatesUnguarded(gx, gh, cPrev));
+  }
+
+  /** lstmGates itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static LstmState lstmGatesUnguarded(Tensor gx, Tensor gh, Tensor cPrev) {
     String op = "lstmGates";
     checkGates(op, "gx", gx, 4, null);
     long b = gx.size(0);
@@ -98,7 +103,7 @@ public final class RecurrentFunctions {
     }
     hv.close();
     cv.close();
-    Autograd.record(packed, "lstmCell", g -> {
+    Autograd.record(packed, "lstmCell", Autograd.saves("cPrev", cc, "output", packed, "buffer gates", saved), g -> {
       Tensor gd = dense(g);
       Tensor dgates = Tensor.empty(g.device(), DType.F32, b, 4 * h);
       Tensor dcPrev = cPrev != null && cPrev.requiresGrad() ? Tensor.empty(g.device(), DType.F32, b, h) : null;
@@ -115,6 +120,11 @@ public final class RecurrentFunctions {
 
   /** The fused GRU cell; see {@code F.gruGates}. */
   public static Tensor gruGates(Tensor gi, Tensor gh, Tensor hPrev) {
+    return OpFrame.run(() -> gruGatesUnguarded(gi, gh, hPrev));
+  }
+
+  /** gruGates itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor gruGatesUnguarded(Tensor gi, Tensor gh, Tensor hPrev) {
     String op = "gruGates";
     checkGates(op, "gi", gi, 3, null);
     checkGates(op, "gh", gh, 3, gi);
@@ -135,7 +145,7 @@ public final class RecurrentFunctions {
       if (hc != null && hc != hPrev) hc.close();
       return out;
     }
-    return Autograd.record(out, "gruCell", g -> {
+    return Autograd.record(out, "gruCell", Autograd.saves("hPrev", hc, "buffer gates", saved), g -> {
       Tensor gd = dense(g);
       Tensor dgi = gi.requiresGrad() ? Tensor.empty(g.device(), DType.F32, b, 3 * h) : null;
       Tensor dgh = gh.requiresGrad() ? Tensor.empty(g.device(), DType.F32, b, 3 * h) : null;
@@ -170,7 +180,7 @@ public final class RecurrentFunctions {
     Tensor cs = planes == 2 ? row(packed, 1) : null;
     initState(hs, h0);
     if (cs != null) initState(cs, c0);
-    Tensor m = mask == null ? null : dense(mask).reshape(t, b, 1);
+    Tensor m = mask == null ? null : maskSteps(mask, t, b);
     // Pre-mask values the backward needs: the RNN's h (for act'), the LSTM's c (for tanh(c)).
     Tensor raw = mask == null || mode == Cell.GRU ? null : Tensor.empty(dev, DType.F32, t, b, h);
     Tensor saved = grad && (mode == Cell.LSTM || mode == Cell.GRU) ? Tensor.empty(dev, DType.F32, t, b, 4 * h) : null;
@@ -220,7 +230,8 @@ public final class RecurrentFunctions {
       if (wc != wHh) wc.close();
       return packed;
     }
-    return Autograd.record(packed, op, g -> backward(mode, g, packed, raw, saved, m, xproj, wc, wHh, bHh, h0, c0, t, b, h),
+    return Autograd.record(packed, op, Autograd.saves("output", packed, "wHh", wc, "mask", m,
+        "buffer pre-mask states", raw, "buffer gates", saved), g -> backward(mode, g, packed, raw, saved, m, xproj, wc, wHh, bHh, h0, c0, t, b, h),
         xproj, wHh, bHh, h0, c0);
   }
 
@@ -229,6 +240,12 @@ public final class RecurrentFunctions {
    * of every step in one GEMM and runs {@link #sequence}.
    */
   public static RecurrentOutput layer(String op, Cell mode, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh,
+      Tensor bIh, Tensor bHh, Tensor mask) {
+    return OpFrame.run(() -> layerUnguarded(op, mode, x, h0, c0, wIh, wHh, bIh, bHh, mask));
+  }
+
+  /** layer itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static RecurrentOutput layerUnguarded(String op, Cell mode, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh,
       Tensor bIh, Tensor bHh, Tensor mask) {
     int gn = mode.gates;
     checkF32(op, "input", x);
@@ -278,6 +295,14 @@ public final class RecurrentFunctions {
       if (maskData != null) maskData.close();
     }
     return new RecurrentOutput(out, hLast, cLast);
+  }
+
+  /** mask [T, B] as [T, B, 1] (a view, or a view of a contiguous copy, whose handle is closed: the view holds it). */
+  private static Tensor maskSteps(Tensor mask, long t, long b) {
+    Tensor md = dense(mask);
+    Tensor m = md.reshape(t, b, 1);
+    if (md != mask) md.close();
+    return m;
   }
 
   private static void initState(Tensor states, Tensor init) {

@@ -8,17 +8,31 @@ public final class Shapes {
 
   private Shapes() {}
 
+  /** The most elements a tensor may have (and the most the non-zero sizes of an empty one may multiply to). */
+  static final long MAX_ELEMENTS = 1L << 40;
+
   /** A copy of shape after checking it: at most 8 dimensions, no negative size, at most 2^40 elements. */
   public static long[] checkShape(String op, long[] shape) {
     check(shape != null, "%s: shape is null", op);
     check(shape.length <= MAX_DIMS, "%s: %s dimensions is more than %s", op, shape.length, MAX_DIMS);
+    for (long s : shape) check(s >= 0, "%s: negative size in shape %s", op, shape);
+    checkSize(op, shape, shape);
+    return shape.clone();
+  }
+
+  /**
+   * Throws IllegalArgumentException naming op and shown unless the sizes of shape other than 0
+   * and -1 multiply to at most 2^40 (never an ArithmeticException: the product is checked
+   * before each multiplication). Bounding the non-zero sizes keeps the strides of an empty
+   * tensor from overflowing too.
+   */
+  static void checkSize(String op, long[] shape, long[] shown) {
     long n = 1;
     for (long s : shape) {
-      check(s >= 0, "%s: negative size in shape %s", op, shape);
-      n = Math.multiplyExact(n, s);
+      if (s <= 0) continue;
+      if (n > MAX_ELEMENTS / s) throw Checks.fail("%s: shape %s has more than 2^40 elements", op, shown);
+      n *= s;
     }
-    check(n <= (1L << 40), "%s: shape %s is too large", op, shape);
-    return shape.clone();
   }
 
   public static long numel(long[] shape) {
@@ -56,6 +70,7 @@ public final class Shapes {
       }
       out[i] = da == 1 ? db : da;
     }
+    checkSize(op, out, out);
     return out;
   }
 }

@@ -21,6 +21,11 @@ public final class SoftmaxFunctions {
 
   /** softmax (or log-softmax) of x along dim. */
   public static Tensor softmax(Tensor x, int dim, boolean log) {
+    return OpFrame.run(() -> softmaxUnguarded(x, dim, log));
+  }
+
+  /** softmax itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor softmaxUnguarded(Tensor x, int dim, boolean log) {
     String name = log ? "logSoftmax" : "softmax";
     checkF32(name, "input", x);
     check(x.dim() != 0, "%s: input is a 0-D tensor", name);
@@ -38,7 +43,7 @@ public final class SoftmaxFunctions {
     if (log) Softmaxes.logSoftmax(Tensors.data(xc), rows, cols, Tensors.data(y));
     else Softmaxes.softmax(Tensors.data(xc), rows, cols, Tensors.data(y));
     if (xc != x) xc.close();
-    return Autograd.record(y, name, g -> {
+    return Autograd.record(y, name, Autograd.saves("output", y), g -> {
       Tensor gc = dense(g);
       Tensor dx = Tensor.empty(g.device(), DType.F32, g.shape());
       if (log) Softmaxes.logSoftmaxBackward(Tensors.data(y), Tensors.data(gc), rows, cols, Tensors.data(dx));
@@ -48,8 +53,13 @@ public final class SoftmaxFunctions {
     }, x);
   }
 
-  /** Mean cross-entropy of logits [N, C] against i32 labels [N], fused with its gradient. */
+  /** Mean cross-entropy of logits [N, C] against i32 labels [N], fused with its gradient (NaN for N = 0). */
   public static Tensor crossEntropy(Tensor logits, Tensor labels) {
+    return OpFrame.run(() -> crossEntropyUnguarded(logits, labels));
+  }
+
+  /** crossEntropy itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor crossEntropyUnguarded(Tensor logits, Tensor labels) {
     checkF32("crossEntropy", "logits", logits);
     check(labels != null, "crossEntropy: labels is null");
     Tensors.checkOpen(labels, "crossEntropy");
@@ -59,7 +69,13 @@ public final class SoftmaxFunctions {
         labels.dtype(), shape(labels));
     check(labels.dim() == 1 && labels.size(0) == logits.size(0),
         "crossEntropy: labels %s do not match logits %s (expected [%s])", shape(labels), shape(logits), logits.size(0));
-    check(logits.size(0) != 0, "crossEntropy: empty batch %s", shape(logits));
+    if (logits.size(0) == 0) {
+      // The mean over no examples, NaN as in PyTorch; nothing flows back.
+      Tensor loss = Tensor.full(logits.device(), Float.NaN);
+      long[] shape = logits.shape();
+      return Autograd.record(loss, "crossEntropy", Autograd.savesNothing(),
+          g -> new Tensor[] {Tensor.zeros(g.device(), shape)}, logits);
+    }
     Tensor x = dense(logits);
     Tensor y = dense(labels);
     Tensor loss = Tensor.empty(logits.device(), DType.F32);
@@ -71,13 +87,14 @@ public final class SoftmaxFunctions {
     } catch (IllegalArgumentException e) {
       loss.close();
       if (dlogits != null) dlogits.close();
-      throw new IllegalArgumentException("crossEntropy: " + e.getMessage(), e);
+      throw new IllegalArgumentException("crossEntropy: " + e.getMessage().replace("nv_softmax_xent_f32: ", "")
+          + " (logits " + java.util.Arrays.toString(shape(logits)) + ")", e);
     } finally {
       if (x != logits) x.close();
       if (y != labels) y.close();
     }
     if (!grad) return loss;
-    return Autograd.record(loss, "crossEntropy", g -> {
+    return Autograd.record(loss, "crossEntropy", Autograd.saves("buffer dlogits", dlogits), g -> {
       Tensor dx = Tensor.empty(g.device(), DType.F32, dlogits.shape());
       Pointwise.binary(Binary.MUL, Tensors.data(dlogits), Tensors.data(g), Tensors.data(dx));
       return new Tensor[] {dx};

@@ -53,7 +53,9 @@ public final class Tensors {
 
   /** A new tensor handle on data (which holds one storage reference for it), adopted by the open scope. */
   public static Tensor create(Device device, Operand data, DType dtype) {
-    return access().create(device, data, dtype);
+    Tensor t = access().create(device, data, dtype);
+    OpFrame.created(t);
+    return t;
   }
 
   /** The layout a kernel reads and writes: storage, offset, shape and strides. */

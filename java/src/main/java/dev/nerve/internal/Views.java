@@ -36,20 +36,21 @@ public final class Views {
   public static Tensor alias(Tensor x) {
     Tensors.checkOpen(x, "alias");
     Tensor out = view(x, x.offset(), x.shape(), x.strides());
-    return Autograd.record(out, "alias", g -> new Tensor[] {alias(g)}, x);
+    return Autograd.record(out, "alias", Autograd.savesNothing(), g -> new Tensor[] {alias(g)}, x);
   }
 
   public static Tensor contiguous(Tensor x) {
     Tensors.checkOpen(x, "contiguous");
     if (x.isContiguous()) return alias(x);
     Tensor out = MemoryFunctions.copy(x);
-    return Autograd.record(out, "contiguous", g -> new Tensor[] {alias(g)}, x);
+    return Autograd.record(out, "contiguous", Autograd.savesNothing(), g -> new Tensor[] {alias(g)}, x);
   }
 
   /** Same data in a new shape (one size may be -1); copies when the layout needs it. */
   public static Tensor reshape(Tensor x, long[] newShape) {
     Tensors.checkOpen(x, "reshape");
     long[] s = newShape.clone();
+    Shapes.checkSize("reshape", s, newShape);
     int infer = -1;
     long known = 1;
     for (int i = 0; i < s.length; i++) {
@@ -78,14 +79,17 @@ public final class Views {
         out = view(c, c.offset(), s, Shapes.contiguousStrides(s));
       }
     }
-    return Autograd.record(out, "reshape", g -> new Tensor[] {reshape(g, original)}, x);
+    return Autograd.record(out, "reshape", Autograd.savesNothing(), g -> new Tensor[] {reshape(g, original)}, x);
   }
 
   /** Dimensions startDim.. flattened into one. */
   public static Tensor flatten(Tensor x, int startDim) {
+    Tensors.checkOpen(x, "flatten");
     int s = Shapes.dim("flatten", startDim, x.dim());
-    long[] ns = Arrays.copyOf(x.shape(), s + 1);
-    ns[s] = -1;
+    long[] shape = x.shape();
+    long[] ns = Arrays.copyOf(shape, s + 1);
+    // The product, not -1: -1 is ambiguous when another size is 0 ([0, 3].flatten(1) is [0, 3]).
+    for (int i = s + 1; i < shape.length; i++) ns[s] *= shape[i];
     return reshape(x, ns);
   }
 
@@ -98,7 +102,7 @@ public final class Views {
     swap(shape, a, b);
     swap(strides, a, b);
     Tensor out = view(x, x.offset(), shape, strides);
-    return Autograd.record(out, "transpose", g -> new Tensor[] {transpose(g, a, b)}, x);
+    return Autograd.record(out, "transpose", Autograd.savesNothing(), g -> new Tensor[] {transpose(g, a, b)}, x);
   }
 
   /** The transpose of a 2-D tensor. */
@@ -126,7 +130,7 @@ public final class Views {
       inverse[d] = i;
     }
     Tensor out = view(x, x.offset(), ns, nst);
-    return Autograd.record(out, "permute", g -> new Tensor[] {permute(g, inverse)}, x);
+    return Autograd.record(out, "permute", Autograd.savesNothing(), g -> new Tensor[] {permute(g, inverse)}, x);
   }
 
   public static Tensor slice(Tensor x, int dim, long start, long end) {
@@ -140,7 +144,7 @@ public final class Views {
     shape[d] = end - start;
     Tensor out = view(x, x.offset() + start * strides[d], shape, strides);
     long[] original = x.shape();
-    return Autograd.record(out, "slice", g -> {
+    return Autograd.record(out, "slice", Autograd.savesNothing(), g -> {
       Tensor dx = Tensor.zeros(g.device(), original);
       try (Tensor window = slice(dx, d, start, end)) {
         Memory.copy(Tensors.data(g), Tensors.data(window));
@@ -170,7 +174,7 @@ public final class Views {
     }
     long[] original = x.shape();
     Tensor out = view(x, x.offset(), shape, strides);
-    return Autograd.record(out, "unsqueeze", g -> new Tensor[] {reshape(g, original)}, x);
+    return Autograd.record(out, "unsqueeze", Autograd.savesNothing(), g -> new Tensor[] {reshape(g, original)}, x);
   }
 
   /** x[i] for a contiguous x: a view without history (the caller closes it). */
@@ -195,6 +199,11 @@ public final class Views {
 
   /** Joins tensors of one shape along a new dimension dim. */
   public static Tensor stack(List<Tensor> xs, int dim) {
+    return OpFrame.run(() -> stackUnguarded(xs, dim));
+  }
+
+  /** stack itself; callers go through the wrapper, which frees what it allocated if it throws. */
+  private static Tensor stackUnguarded(List<Tensor> xs, int dim) {
     String op = "stack";
     check(xs != null && !xs.isEmpty(), "stack: no tensors");
     Tensor first = xs.get(0);
@@ -210,6 +219,7 @@ public final class Views {
     check(d >= 0 && d <= n, "stack: dimension %s is out of range for %s-D tensors", dim, n);
     long[] shape = new long[n + 1];
     for (int i = 0, j = 0; i <= n; i++) shape[i] = i == d ? xs.size() : shape(first)[j++];
+    Shapes.checkShape(op, shape);
     Tensor out = Tensor.empty(first.device(), DType.F32, shape);
     try (Grad off = Grad.off()) {
       for (int i = 0; i < xs.size(); i++) {
@@ -219,7 +229,7 @@ public final class Views {
       }
     }
     Tensor[] inputs = xs.toArray(new Tensor[0]);
-    return Autograd.record(out, op, g -> {
+    return Autograd.record(out, op, Autograd.savesNothing(), g -> {
       Tensor[] r = new Tensor[inputs.length];
       for (int i = 0; i < inputs.length; i++) {
         if (!inputs[i].requiresGrad()) continue;

@@ -129,4 +129,24 @@ public final class Storage {
       }
     }
   }
+
+  // ---------------------------------------------------------------- autograd version counter
+
+  /**
+   * How many in-place writes this memory has seen (fills, copies into it, optimizer updates,
+   * running statistics): shared by a tensor and all its views, as PyTorch's version counter.
+   * Autograd records it for each tensor a node saves and refuses a backward through a node whose
+   * saved tensor has changed since. Kernels writing a fresh output do not count.
+   */
+  private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+
+  /** The number of in-place writes so far. */
+  public long version() {
+    return version.get();
+  }
+
+  /** Counts one in-place write (called before the write, so that a failed write still counts). */
+  public void bumpVersion() {
+    version.incrementAndGet();
+  }
 }
