@@ -33,8 +33,7 @@ public final class EmbeddingFunctions {
       Gathers.gatherRows(Tensors.data(w), Tensors.data(idx), Tensors.data(out));
     } catch (IllegalArgumentException e) {
       out.close();
-      throw new IllegalArgumentException(op + ": " + e.getMessage().replace("nv_gather_rows_f32: ", "")
-          + " (the table has " + num + " rows, indices " + Arrays.toString(shape(indices)) + ")", e);
+      throw e; // names embedding, the index and the shapes (ops.Gathers)
     } finally {
       if (w != weight) w.close();
     }

@@ -71,7 +71,7 @@ public final class SoftmaxFunctions {
     } catch (IllegalArgumentException e) {
       loss.close();
       if (dlogits != null) dlogits.close();
-      throw new IllegalArgumentException("crossEntropy: " + e.getMessage(), e);
+      throw e; // names crossEntropy, the label and the shapes (ops.Softmaxes)
     } finally {
       if (x != logits) x.close();
       if (y != labels) y.close();
