@@ -1,6 +1,7 @@
 package dev.nerve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,39 +26,40 @@ class GcSafetyTest {
   @Test
   void unclosedTensorsSurviveConcurrentGcOnCpu() throws Exception {
     Device cpu = Device.cpu(2);
-    stress(cpu, 10, (d, side) -> Tensor.full(d, 1f, side, side).mul(2f).toArray(), SIDE * SIDE);
+    stress(cpu, 10, 20000, SIDE, (d, side) -> Tensor.full(d, 1f, side, side).mul(2f).toArray());
   }
 
   @Test
   void unclosedViewsSurviveConcurrentGcOnCpu() throws Exception {
     // A view shares its base's storage: the base handle is garbage at once, the view keeps it.
     Device cpu = Device.cpu(2);
-    stress(cpu, 10, (d, side) -> Tensor.full(d, 2f, side, side).slice(0, side / 4, side).toArray(), SIDE * SIDE / 4 * 3);
+    stress(cpu, 10, 20000, SIDE, (d, side) -> Tensor.full(d, 2f, side, side).slice(0, side / 4, side).toArray());
   }
 
   @Test
   void unclosedTensorsSurviveConcurrentGcOnCudaSim() throws Exception {
     Assumptions.assumeTrue(Info.cudaSimAvailable(), "cuda-sim is not part of this build");
-    stress(Device.cudaSim(), 4, (d, side) -> Tensor.full(d, 1f, side, side).mul(2f).toArray(), SIDE * SIDE);
+    // Fewer and smaller: cuda-sim runs each CUDA thread as a fiber.
+    stress(Device.cudaSim(), 3, 2000, 2048, (d, side) -> Tensor.full(d, 1f, side, side).mul(2f).toArray());
   }
 
   @Test
   void unclosedTensorsSurviveConcurrentGcOnCuda() throws Exception {
     Assumptions.assumeTrue(Info.cudaAvailable(), "no CUDA device");
-    stress(Device.cuda(0), 10, (d, side) -> Tensor.full(d, 1f, side, side).mul(2f).toArray(), SIDE * SIDE);
+    stress(Device.cuda(0), 10, 20000, SIDE, (d, side) -> Tensor.full(d, 1f, side, side).mul(2f).toArray());
   }
 
   /** Runs op (whose values must all be 2) while another thread leaks tensors of 7s and calls System.gc(). */
-  private static void stress(Device d, int iterations, BiFunction<Device, Integer, float[]> op, int expectedLength)
+  private static void stress(Device d, int iterations, int warmups, int side, BiFunction<Device, Integer, float[]> op)
       throws Exception {
-    for (int i = 0; i < 20000; i++) op.apply(d, 8); // compile the path
+    for (int i = 0; i < warmups; i++) op.apply(d, 8); // compile the path
     AtomicBoolean stop = new AtomicBoolean();
     AtomicReference<Throwable> churnFailure = new AtomicReference<>();
     Thread churn = new Thread(() -> {
       try {
         while (!stop.get()) {
           System.gc();
-          Tensor.full(d, 7f, SIDE, SIDE); // never closed: only its Cleaner frees it
+          Tensor.full(d, 7f, side, side); // never closed: only its Cleaner frees it
         }
       } catch (Throwable t) {
         churnFailure.set(t);
@@ -69,8 +71,8 @@ class GcSafetyTest {
     long wrongRuns = 0;
     try {
       for (int it = 0; it < iterations; it++) {
-        float[] r = op.apply(d, SIDE);
-        assertEquals(expectedLength, r.length);
+        float[] r = op.apply(d, side);
+        assertTrue(r.length >= side * side / 2, "length " + r.length);
         long bad = 0;
         for (float v : r) if (v != 2f) bad++;
         if (bad > 0) wrongRuns++;
