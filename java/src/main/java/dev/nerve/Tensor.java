@@ -23,7 +23,17 @@ import java.util.Arrays;
  * <p>Autograd: a tensor with {@link #requiresGrad()} records the ops applied to it;
  * {@link #backward()} fills {@link #grad()} of the leaves. Method names follow PyTorch.
  *
- * <p>Not thread-safe: share a tensor across threads only with outside synchronisation.
+ * <p>Memory: a tensor's data is native memory (host or device), not Java heap; close it, or let a
+ * {@link Scope} close it. An unclosed, unreachable tensor is freed by a Cleaner after a garbage
+ * collection (a safety net), never while a native call still uses it.
+ *
+ * <p>Threads: a tensor that no thread writes or closes may be read by any number of threads at
+ * once (the parameters of a model serving inference, an input batch). A tensor must not be
+ * written ({@link #copyFrom(float[])}, {@link #fill}, an optimizer step) while another thread
+ * uses it: that needs outside synchronisation. A handle's own state (closed, kept, grad) is not
+ * synchronised. Closing a tensor while another thread computes on it is a bug, but never gives
+ * wrong data: that op completes on the old values (the memory is freed when it returns) or
+ * throws IllegalStateException naming the op.
  */
 public final class Tensor implements AutoCloseable {
   static {
