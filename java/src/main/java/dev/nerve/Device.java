@@ -10,7 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * separate CPU device with its own thread pool and allocator (for benchmarks and
  * single-threaded work). Tensors of different devices never mix in one op.
  *
- * <p>Thread-safety: a device may be used from several threads; its kernels run one at a time.
+ * <p>Threads: a device may be used from any number of threads at once. On the CPU, calls from
+ * several threads run concurrently (the kernel thread pool takes one parallel job at a time,
+ * small ops run on the calling thread); on a GPU (cuda, cuda-sim) the device runs one call at a
+ * time, in the order the threads reach it, since the launches of one call share the device's
+ * scratch memory and stream. Results do not depend on how many threads use the device.
  */
 public final class Device {
   private static final ConcurrentHashMap<Integer, Device> CPUS = new ConcurrentHashMap<>();

@@ -7,7 +7,13 @@ import java.util.List;
 /**
  * Frees every tensor created inside it when closed, except those kept with
  * {@link Tensor#keep()} (parameters, gradients and optimizer state are never owned by a scope).
- * Scopes nest per thread. A scope owns only what is created while it is open: a tensor made
+ * Scopes nest per thread: a scope belongs to the thread that opened it, owns only the tensors
+ * that thread creates while it is open, and is closed by that thread ({@link #close()} from
+ * another thread throws). Each thread serving inference opens its own. A tensor created in one
+ * thread's scope and handed to another thread is freed when the first thread's scope closes; an
+ * op the other thread is running on it then still completes correctly or throws
+ * IllegalStateException, but the handle is closed afterwards: {@link Tensor#keep()} it to pass it
+ * on. A scope owns only what is created while it is open: a tensor made
  * before it (a {@code DataLoader} batch fetched by the for-each loop, say) is closed by its
  * creator, e.g. {@code try (batch; Scope s = Scope.open())}.
  *

@@ -26,7 +26,17 @@ import java.util.Arrays;
  * shares with its views, and backward refuses to use a tensor an op saved that was written since
  * (see {@link #backward(Tensor, boolean)}). Method names follow PyTorch.
  *
- * <p>Not thread-safe: share a tensor across threads only with outside synchronisation.
+ * <p>Memory: a tensor's data is native memory (host or device), not Java heap; close it, or let a
+ * {@link Scope} close it. An unclosed, unreachable tensor is freed by a Cleaner after a garbage
+ * collection (a safety net), never while a native call still uses it.
+ *
+ * <p>Threads: a tensor that no thread writes or closes may be read by any number of threads at
+ * once (the parameters of a model serving inference, an input batch). A tensor must not be
+ * written ({@link #copyFrom(float[])}, {@link #fill}, an optimizer step) while another thread
+ * uses it: that needs outside synchronisation. A handle's own state (closed, kept, grad) is not
+ * synchronised. Closing a tensor while another thread computes on it is a bug, but never gives
+ * wrong data: that op completes on the old values (the memory is freed when it returns) or
+ * throws IllegalStateException naming the op.
  */
 public final class Tensor implements AutoCloseable {
   static {

@@ -35,11 +35,9 @@ public final class EmbeddingFunctions {
     shape[indices.dim()] = dim;
     Tensor out = Tensor.empty(weight.device(), DType.F32, shape);
     try {
+      // An index out of range throws here, naming embedding and the shapes (ops.Gathers); the
+      // OpFrame closes out and idx.
       Gathers.gatherRows(Tensors.data(w), Tensors.data(idx), Tensors.data(out));
-    } catch (IllegalArgumentException e) {
-      out.close();
-      throw new IllegalArgumentException(op + ": " + e.getMessage().replace("nv_gather_rows_f32: ", "")
-          + " (the table has " + num + " rows, indices " + Arrays.toString(shape(indices)) + ")", e);
     } finally {
       if (w != weight) w.close();
     }

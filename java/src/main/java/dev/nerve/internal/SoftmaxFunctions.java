@@ -82,13 +82,10 @@ public final class SoftmaxFunctions {
     boolean grad = Autograd.needsGrad(logits);
     Tensor dlogits = grad ? Tensor.empty(logits.device(), DType.F32, logits.shape()) : null;
     try {
+      // A label out of range throws here, naming crossEntropy and the shapes (ops.Softmaxes);
+      // the OpFrame closes loss and dlogits.
       Softmaxes.crossEntropy(Tensors.data(x), Tensors.data(y), Tensors.data(loss),
           dlogits == null ? null : Tensors.data(dlogits));
-    } catch (IllegalArgumentException e) {
-      loss.close();
-      if (dlogits != null) dlogits.close();
-      throw new IllegalArgumentException("crossEntropy: " + e.getMessage().replace("nv_softmax_xent_f32: ", "")
-          + " (logits " + java.util.Arrays.toString(shape(logits)) + ")", e);
     } finally {
       if (x != logits) x.close();
       if (y != labels) y.close();

@@ -14,6 +14,14 @@ import java.util.Map;
  * Base class of layers and models, as torch.nn.Module: a module owns its parameters (kept,
  * gradient-requiring tensors) and child modules, has a training and an evaluation mode, and
  * maps an input to an output in {@link #forward}. Closing a module frees its parameters.
+ *
+ * <p>Threads: a module in evaluation mode ({@link #eval()}) may serve {@link #forward} from any
+ * number of threads at once, each under {@code Grad.off()} in its own {@code Scope}; the results
+ * are bit-identical to one thread's. Training mode is not for sharing (BatchNorm2d updates its
+ * running statistics in forward, Dropout draws from one generator), nor is training: one thread
+ * at a time trains a model, which the optimizers enforce (see {@code dev.nerve.optim.Optimizer}).
+ * Structure changes ({@code train()}, {@code eval()}, {@code load}) belong to one thread while no
+ * other uses the module.
  */
 public abstract class Module implements AutoCloseable, Stateful {
   private final Map<String, Tensor> parameters = new LinkedHashMap<>();

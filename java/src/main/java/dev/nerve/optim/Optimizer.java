@@ -8,17 +8,34 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Base of the optimizers: one parameter group, a learning rate that schedules may change, and
  * state tensors created on first use and kept on the parameters' device. {@link #step()} hands
  * all parameters that have a gradient to one fused native update.
+ *
+ * <p>Threads: a model is trained by one thread at a time. From {@link #zeroGrad()} until
+ * {@link #step()} returns (and during {@code step()} itself) the calling thread owns the
+ * parameters; {@code zeroGrad()} or {@code step()} of an optimizer over any of those parameters
+ * from another thread meanwhile throws IllegalStateException naming the optimizer, the
+ * parameter and the owning thread, rather than mixing two threads' gradients or racing on the
+ * optimizer's state. Training may move from thread to thread between steps (an executor's
+ * threads, one after the other). To train in parallel, give each thread its own model and
+ * optimizer. An optimizer is not otherwise synchronised: {@link #setLr}, {@link #loadStateDict}
+ * and {@link #close} belong to the training thread too.
  */
 public abstract class Optimizer implements AutoCloseable, StatefulOptimizer {
   protected final List<Tensor> params;
   protected float lr;
   protected long steps;
   private final Map<Tensor, Map<String, Tensor>> state = new IdentityHashMap<>();
+  /**
+   * The thread training each parameter now (from zeroGrad() until step() returns), over every
+   * optimizer: two optimizers on one model are one model trained twice. Weak keys: a closed and
+   * forgotten parameter leaves no entry. Tensor keeps identity equality.
+   */
+  private static final Map<Tensor, Thread> TRAINERS = new WeakHashMap<>();
 
   protected Optimizer(List<Tensor> params, float lr) {
     if (params == null || params.isEmpty()) {
@@ -53,8 +70,23 @@ public abstract class Optimizer implements AutoCloseable, StatefulOptimizer {
     return value;
   }
 
-  /** Applies one update to every parameter that has a gradient. */
+  /**
+   * Applies one update to every parameter that has a gradient, and ends this thread's ownership
+   * of the parameters (see the class comment).
+   *
+   * @throws IllegalStateException when a parameter was closed, or another thread is training
+   *     these parameters (between its zeroGrad() and its step())
+   */
   public final void step() {
+    claim("step");
+    try {
+      stepOwned();
+    } finally {
+      release();
+    }
+  }
+
+  private void stepOwned() {
     List<Tensor> w = new ArrayList<>(params.size());
     List<Tensor> g = new ArrayList<>(params.size());
     for (Tensor p : params) {
@@ -72,8 +104,14 @@ public abstract class Optimizer implements AutoCloseable, StatefulOptimizer {
   /** The fused update over the parameters w with gradients g (same order). */
   protected abstract void update(List<Tensor> w, List<Tensor> g);
 
-  /** Sets the gradients of all parameters to zero. */
+  /**
+   * Sets the gradients of all parameters to zero; this thread owns the parameters from here
+   * until its {@link #step()} returns.
+   *
+   * @throws IllegalStateException when another thread is training these parameters
+   */
   public final void zeroGrad() {
+    claim("zeroGrad");
     for (Tensor p : params) {
       if (p.grad() != null) p.grad().fill(0f);
     }
@@ -93,6 +131,33 @@ public abstract class Optimizer implements AutoCloseable, StatefulOptimizer {
   @Override
   public final long stepCount() {
     return steps;
+  }
+
+  /** Makes the calling thread the trainer of every parameter, or throws naming the one that is. */
+  private void claim(String op) {
+    Thread me = Thread.currentThread();
+    synchronized (TRAINERS) {
+      for (int i = 0; i < params.size(); i++) {
+        Thread owner = TRAINERS.get(params.get(i));
+        if (owner != null && owner != me && owner.isAlive()) {
+          throw new IllegalStateException(getClass().getSimpleName() + "." + op + ": parameter " + i + " "
+              + java.util.Arrays.toString(params.get(i).shape()) + " is being trained by thread '" + owner.getName()
+              + "' (between its zeroGrad() and step()), and this is thread '" + me.getName() + "'. A model is trained"
+              + " by one thread at a time: train it from one thread, or give each thread its own model and optimizer");
+        }
+      }
+      for (Tensor p : params) TRAINERS.put(p, me);
+    }
+  }
+
+  /** Ends the calling thread's ownership of the parameters. */
+  private void release() {
+    Thread me = Thread.currentThread();
+    synchronized (TRAINERS) {
+      for (Tensor p : params) {
+        if (TRAINERS.get(p) == me) TRAINERS.remove(p);
+      }
+    }
   }
 
   /** The state tensor of param named key, created as zeros on first use. */
@@ -161,6 +226,7 @@ public abstract class Optimizer implements AutoCloseable, StatefulOptimizer {
   /** Frees the optimizer's state tensors. */
   @Override
   public void close() {
+    release();
     for (Map<String, Tensor> m : state.values()) for (Tensor t : m.values()) t.close();
     state.clear();
   }

@@ -2,14 +2,27 @@ package dev.nerve.internal.ops;
 
 import dev.nerve.bindings.Nerve;
 import dev.nerve.bindings.Nerve.nv_ctx;
+import java.util.concurrent.locks.ReentrantLock;
 import org.bytedeco.javacpp.Pointer;
 
-/** A native context (nv_ctx): backend, thread pool, allocator. One per {@code Device}. */
+/**
+ * A native context (nv_ctx): backend, thread pool, allocator. One per {@code Device}.
+ *
+ * <p>Threads: the CPU backend takes concurrent calls (its allocator and workspace have locks,
+ * its thread pool runs one job at a time, other scratch is per thread). A GPU context (cuda,
+ * cuda-sim) has one stream and one scratch block that every launch of a call may use (split-K
+ * partial sums, the index check's flag), so two calls from two threads must not interleave their
+ * launches: {@link Pin} holds {@link #callLock} around each of its native calls. Allocation and
+ * freeing need no lock (the device allocator has its own, and the stream orders reuse).
+ */
 public final class Context {
   final nv_ctx handle;
+  /** Held around each native call on a GPU context; null on the CPU. */
+  final ReentrantLock callLock;
 
-  private Context(nv_ctx handle) {
+  private Context(nv_ctx handle, boolean serialised) {
     this.handle = handle;
+    this.callLock = serialised ? new ReentrantLock() : null;
   }
 
   /** Creates a context; threads <= 0 means one per core. */
@@ -17,7 +30,7 @@ public final class Context {
     Native.ensureLoaded();
     nv_ctx handle = new nv_ctx();
     Native.check(Nerve.nv_ctx_create(backend.code, device, threads, handle), "nv_ctx_create");
-    return new Context(handle);
+    return new Context(handle, backend != Backend.CPU);
   }
 
   public int threads() {

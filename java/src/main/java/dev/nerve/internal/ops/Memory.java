@@ -4,58 +4,95 @@ import dev.nerve.bindings.Nerve;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
 
 /** Host transfers, strided copies, fills, casts and random fills. Internal: callers have checked shapes. */
 public final class Memory {
   private Memory() {}
 
-  // Scratch native arrays for shapes and strides: JavaCPP's overloads take all pointer
-  // arguments of one kind, so with FloatPointer data the int64 arrays must be LongPointers too.
-  private static final ThreadLocal<LongPointer[]> SCRATCH = ThreadLocal.withInitial(() -> {
-    LongPointer[] slots = new LongPointer[3];
-    for (int i = 0; i < slots.length; i++) slots[i] = new LongPointer(8);
-    return slots;
-  });
+  /**
+   * Elements per host staging chunk of a transfer: the staging memory of one call stays at
+   * 16 MiB whatever the tensor's size (a gigabyte tensor is not staged in a second gigabyte).
+   */
+  static final int CHUNK = 1 << 22;
 
   /** values in native scratch slot (0..2) of this thread, valid until the next call with that slot. */
   static LongPointer longs(int slot, long[] values) {
-    LongPointer p = SCRATCH.get()[slot];
-    p.put(values, 0, values.length);
-    return p;
+    return HostMemory.longs(slot, values);
   }
 
   public static void fillF32(Operand t, float value) {
     Operand.requireContiguous("fill", t);
-    Native.check(Nerve.nv_fill_f32(t.ctx().handle, t.numel(), value, t.f32()), "nv_fill_f32");
+    try (Pin p = Pin.of("fill", t)) {
+      Native.check(Nerve.nv_fill_f32(t.ctx().handle, t.numel(), value, t.f32()), "nv_fill_f32", "fill", "");
+    }
   }
 
   public static void write(Operand t, float[] data) {
     Operand.requireContiguous("write", t);
-    try (FloatPointer host = new FloatPointer(data)) {
-      Native.check(Nerve.nv_write_f32(t.ctx().handle, t.f32(), host, data.length), "nv_write_f32");
+    try (Pin p = Pin.of("Tensor.of", t)) {
+      Pointer staging = HostMemory.allocate(4L * Math.min(data.length, CHUNK));
+      try {
+        FloatPointer host = new FloatPointer(staging);
+        for (int at = 0; at < data.length; at += CHUNK) {
+          int n = Math.min(CHUNK, data.length - at);
+          host.position(0).put(data, at, n);
+          Native.check(Nerve.nv_write_f32(t.ctx().handle, t.storage().f32(t.offset() + at), host, n), "nv_write_f32", "Tensor.of", "");
+        }
+      } finally {
+        HostMemory.free(staging);
+      }
     }
   }
 
   public static void write(Operand t, int[] data) {
     Operand.requireContiguous("write", t);
-    try (IntPointer host = new IntPointer(data)) {
-      Native.check(Nerve.nv_write_i32(t.ctx().handle, t.i32(), host, data.length), "nv_write_i32");
+    try (Pin p = Pin.of("Tensor.ofInts", t)) {
+      Pointer staging = HostMemory.allocate(4L * Math.min(data.length, CHUNK));
+      try {
+        IntPointer host = new IntPointer(staging);
+        for (int at = 0; at < data.length; at += CHUNK) {
+          int n = Math.min(CHUNK, data.length - at);
+          host.position(0).put(data, at, n);
+          Native.check(Nerve.nv_write_i32(t.ctx().handle, t.storage().i32(t.offset() + at), host, n), "nv_write_i32", "Tensor.ofInts", "");
+        }
+      } finally {
+        HostMemory.free(staging);
+      }
     }
   }
 
   public static void read(Operand t, float[] out) {
     Operand.requireContiguous("read", t);
-    try (FloatPointer host = new FloatPointer(out.length)) {
-      Native.check(Nerve.nv_read_f32(t.ctx().handle, t.f32(), host, out.length), "nv_read_f32");
-      host.get(out);
+    try (Pin p = Pin.of("toArray", t)) {
+      Pointer staging = HostMemory.allocate(4L * Math.min(out.length, CHUNK));
+      try {
+        FloatPointer host = new FloatPointer(staging);
+        for (int at = 0; at < out.length; at += CHUNK) {
+          int n = Math.min(CHUNK, out.length - at);
+          Native.check(Nerve.nv_read_f32(t.ctx().handle, t.storage().f32(t.offset() + at), host, n), "nv_read_f32", "toArray", "");
+          host.position(0).get(out, at, n);
+        }
+      } finally {
+        HostMemory.free(staging);
+      }
     }
   }
 
   public static void read(Operand t, int[] out) {
     Operand.requireContiguous("read", t);
-    try (IntPointer host = new IntPointer(out.length)) {
-      Native.check(Nerve.nv_read_i32(t.ctx().handle, t.i32(), host, out.length), "nv_read_i32");
-      host.get(out);
+    try (Pin p = Pin.of("toIntArray", t)) {
+      Pointer staging = HostMemory.allocate(4L * Math.min(out.length, CHUNK));
+      try {
+        IntPointer host = new IntPointer(staging);
+        for (int at = 0; at < out.length; at += CHUNK) {
+          int n = Math.min(CHUNK, out.length - at);
+          Native.check(Nerve.nv_read_i32(t.ctx().handle, t.storage().i32(t.offset() + at), host, n), "nv_read_i32", "toIntArray", "");
+          host.position(0).get(out, at, n);
+        }
+      } finally {
+        HostMemory.free(staging);
+      }
     }
   }
 
@@ -70,34 +107,47 @@ public final class Memory {
   }
 
   private static void copyStrided(Operand src, long[] srcStrides, Operand dst, long[] shape) {
-    Native.check(
-        Nerve.nv_copy_strided(src.ctx().handle, src.elementBytes(), shape.length, longs(0, shape), src.raw(),
-            longs(1, srcStrides), dst.raw(), longs(2, dst.strides())),
-        "nv_copy_strided");
+    // The long[] overload: JavaCPP passes Java arrays without counting them as its memory.
+    try (Pin p = Pin.of("copy", src, dst)) {
+      Native.check(
+          Nerve.nv_copy_strided(src.ctx().handle, src.elementBytes(), shape.length, shape, src.raw(), srcStrides,
+              dst.raw(), dst.strides()),
+          "nv_copy_strided", "copy", "");
+    }
   }
 
   /** Uniform values in [lo, hi): element i from the counter (seed, offset + i). */
   public static void randUniform(Operand t, long seed, long offset, float lo, float hi) {
     Operand.requireContiguous("rand", t);
-    Native.check(Nerve.nv_rand_uniform_f32(t.ctx().handle, t.numel(), seed, offset, lo, hi, t.f32()), "nv_rand_uniform_f32");
+    try (Pin p = Pin.of("rand", t)) {
+      Native.check(Nerve.nv_rand_uniform_f32(t.ctx().handle, t.numel(), seed, offset, lo, hi, t.f32()),
+          "nv_rand_uniform_f32", "rand", "");
+    }
   }
 
   public static void randNormal(Operand t, long seed, long offset, float mean, float std) {
     Operand.requireContiguous("randn", t);
-    Native.check(Nerve.nv_rand_normal_f32(t.ctx().handle, t.numel(), seed, offset, mean, std, t.f32()), "nv_rand_normal_f32");
+    try (Pin p = Pin.of("randn", t)) {
+      Native.check(Nerve.nv_rand_normal_f32(t.ctx().handle, t.numel(), seed, offset, mean, std, t.f32()),
+          "nv_rand_normal_f32", "randn", "");
+    }
   }
 
   /** i32 to f32, contiguous operands of one size. */
   public static void castI32ToF32(Operand src, Operand dst) {
     Operand.requireContiguous("cast", src);
     Operand.requireContiguous("cast", dst);
-    Native.check(Nerve.nv_cast_i32_f32(src.ctx().handle, src.numel(), src.i32(), dst.f32()), "nv_cast_i32_f32");
+    try (Pin p = Pin.of("cast", src, dst)) {
+      Native.check(Nerve.nv_cast_i32_f32(src.ctx().handle, src.numel(), src.i32(), dst.f32()), "nv_cast_i32_f32", "cast", "");
+    }
   }
 
   /** f32 to i32 (toward zero), contiguous operands of one size. */
   public static void castF32ToI32(Operand src, Operand dst) {
     Operand.requireContiguous("cast", src);
     Operand.requireContiguous("cast", dst);
-    Native.check(Nerve.nv_cast_f32_i32(src.ctx().handle, src.numel(), src.f32(), dst.i32()), "nv_cast_f32_i32");
+    try (Pin p = Pin.of("cast", src, dst)) {
+      Native.check(Nerve.nv_cast_f32_i32(src.ctx().handle, src.numel(), src.f32(), dst.i32()), "nv_cast_f32_i32", "cast", "");
+    }
   }
 }

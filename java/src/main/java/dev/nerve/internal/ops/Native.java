@@ -38,11 +38,28 @@ public final class Native {
     }
   }
 
-  /** Throws unless status is NV_OK; the message is the native one, prefixed by the op. */
-  public static void check(int status, String op) {
+  /** Throws unless status is NV_OK; the message is the native one (which names the function fn). */
+  public static void check(int status, String fn) {
     if (status == Nerve.NV_OK) return;
     String detail = string(Nerve.nv_last_error());
-    String message = detail.isEmpty() ? op + ": native status " + status : detail;
+    throwFor(status, detail.isEmpty() ? fn + ": native status " + status : detail);
+  }
+
+  /**
+   * Throws unless status is NV_OK, naming the public op instead of the native function: a
+   * failure only the kernel can see (a label or an index out of range in the data) reaches the
+   * user as "crossEntropy: label 10 at row 3 is outside [0, 10)", not as "nv_softmax_xent_f32:
+   * ...". context (may be empty) is appended in parentheses: the shapes involved.
+   */
+  static void check(int status, String fn, String op, String context) {
+    if (status == Nerve.NV_OK) return;
+    String detail = string(Nerve.nv_last_error());
+    if (detail.startsWith(fn + ": ")) detail = detail.substring(fn.length() + 2);
+    else if (detail.isEmpty()) detail = "native status " + status;
+    throwFor(status, op + ": " + detail + (context.isEmpty() ? "" : " (" + context + ")"));
+  }
+
+  private static void throwFor(int status, String message) {
     switch (status) {
       case Nerve.NV_ERR_INVALID_ARGUMENT:
         throw new IllegalArgumentException(message);

@@ -22,9 +22,12 @@ public final class Pointwise {
     SCALE_SHIFT(Nerve.NV_UNARY_SCALE_SHIFT);
 
     final int code;
+    /** The op's name in Tensor and F, for messages. */
+    final String publicName;
 
     Unary(int code) {
       this.code = code;
+      this.publicName = camel(name());
     }
   }
 
@@ -34,9 +37,11 @@ public final class Pointwise {
     MAXIMUM(Nerve.NV_BINARY_MAXIMUM), MINIMUM(Nerve.NV_BINARY_MINIMUM);
 
     final int code;
+    final String publicName;
 
     Binary(int code) {
       this.code = code;
+      this.publicName = camel(name());
     }
   }
 
@@ -55,25 +60,30 @@ public final class Pointwise {
   /** y = f(x) for contiguous x and y of the same size. */
   public static void unary(Unary op, Operand x, Operand y, float alpha, float beta) {
     Operand.requireContiguous("unary", x);
-    Native.check(Nerve.nv_unary_f32(x.ctx().handle, op.code, x.numel(), x.f32(), y.f32(), alpha, beta), "nv_unary_f32");
+    try (Pin p = Pin.of(op.publicName, x, y)) {
+      Native.check(Nerve.nv_unary_f32(x.ctx().handle, op.code, x.numel(), x.f32(), y.f32(), alpha, beta), "nv_unary_f32", op.publicName,
+          "");
+    }
   }
 
   /** dx = dy * f'(x) for contiguous operands of one size (y = f(x), which some derivatives use). */
   public static void unaryBackward(Unary op, Operand x, Operand y, Operand dy, Operand dx, float alpha, float beta) {
-    Native.check(
-        Nerve.nv_unary_backward_f32(x.ctx().handle, op.code, x.numel(), x.f32(), y.f32(), dy.f32(), dx.f32(), alpha,
-            beta),
-        "nv_unary_backward_f32");
+    try (Pin p = Pin.of(op.publicName + " (backward)", x, y, dy, dx)) {
+      Native.check(
+          Nerve.nv_unary_backward_f32(x.ctx().handle, op.code, x.numel(), x.f32(), y.f32(), dy.f32(), dx.f32(), alpha,
+              beta),
+          "nv_unary_backward_f32", op.publicName, "");
+    }
   }
 
   /** out = a op b, broadcast to out's shape (out contiguous). */
   public static void binary(Binary op, Operand a, Operand b, Operand out) {
-    broadcast(Nerve::nv_binary_f32, "nv_binary_f32", op.code, a, b, out);
+    broadcast(Nerve::nv_binary_f32, "nv_binary_f32", op.publicName, op.code, a, b, out);
   }
 
   /** out = (a op b) ? 1 : 0, broadcast to out's shape (out contiguous). */
   public static void compare(Comparison op, Operand a, Operand b, Operand out) {
-    broadcast(Nerve::nv_compare_f32, "nv_compare_f32", op.code, a, b, out);
+    broadcast(Nerve::nv_compare_f32, "nv_compare_f32", "compare", op.code, a, b, out);
   }
 
   /** The signature nerve.h's broadcasting kernels share. */
@@ -82,12 +92,31 @@ public final class Pointwise {
         LongPointer bStrides, FloatPointer out);
   }
 
-  private static void broadcast(BroadcastKernel kernel, String name, int op, Operand a, Operand b, Operand out) {
+  private static void broadcast(BroadcastKernel kernel, String name, String publicName, int op, Operand a, Operand b,
+      Operand out) {
     long[] shape = out.shape();
-    Native.check(
-        kernel.call(a.ctx().handle, op, shape.length, Memory.longs(0, shape), a.f32(),
-            Memory.longs(1, broadcastStrides(a, shape)), b.f32(), Memory.longs(2, broadcastStrides(b, shape)), out.f32()),
-        name);
+    try (Pin p = Pin.of(publicName, a, b, out)) {
+      Native.check(
+          kernel.call(a.ctx().handle, op, shape.length, Memory.longs(0, shape), a.f32(),
+              Memory.longs(1, broadcastStrides(a, shape)), b.f32(), Memory.longs(2, broadcastStrides(b, shape)),
+              out.f32()),
+          name, publicName, "");
+    }
+  }
+
+  /** LEAKY_RELU -> leakyRelu. */
+  static String camel(String constant) {
+    StringBuilder b = new StringBuilder();
+    boolean up = false;
+    for (char c : constant.toCharArray()) {
+      if (c == '_') {
+        up = true;
+      } else {
+        b.append(up ? c : Character.toLowerCase(c));
+        up = false;
+      }
+    }
+    return b.toString();
   }
 
   /** Strides reading t over a broadcast shape: 0 where t has size 1 or lacks the dimension. */

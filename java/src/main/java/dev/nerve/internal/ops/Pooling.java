@@ -13,33 +13,42 @@ public final class Pooling {
   /** The pooled size along one axis (PyTorch's rule, ceil mode included). */
   public static long outputSize(long in, long kernel, long stride, long pad, boolean ceilMode) {
     long[] out = new long[1];
-    Native.check(Nerve.nv_pool2d_output_size(in, kernel, stride, pad, ceilMode ? 1 : 0, out), "nv_pool2d_output_size");
+    Native.check(Nerve.nv_pool2d_output_size(in, kernel, stride, pad, ceilMode ? 1 : 0, out), "nv_pool2d_output_size", "pooling",
+        "");
     return out[0];
   }
 
   /** argmax (i32, y's shape) may be null (no backward). */
   public static void maxForward(Operand x, long[] k, boolean ceilMode, Operand y, Operand argmax) {
     long[] s = x.shape();
-    Native.check(Nerve.nv_max_pool2d_forward_f32(x.ctx().handle, s[0], s[1], s[2], s[3], k[0], k[1], k[2], k[3], k[4],
-        k[5], ceilMode ? 1 : 0, x.f32(), y.f32(), argmax == null ? (IntPointer) null : argmax.i32()),
-        "nv_max_pool2d_forward_f32");
+    try (Pin p = Pin.of("maxPool2d", x, y, argmax)) {
+      Native.check(Nerve.nv_max_pool2d_forward_f32(x.ctx().handle, s[0], s[1], s[2], s[3], k[0], k[1], k[2], k[3], k[4],
+          k[5], ceilMode ? 1 : 0, x.f32(), y.f32(), argmax == null ? (IntPointer) null : argmax.i32()),
+          "nv_max_pool2d_forward_f32", "maxPool2d", "");
+    }
   }
 
   public static void maxBackward(Operand dy, Operand argmax, Operand dx) {
     long[] s = dx.shape();
-    Native.check(Nerve.nv_max_pool2d_backward_f32(dy.ctx().handle, s[0], s[1], s[2], s[3], dy.size(2), dy.size(3),
-        dy.f32(), argmax.i32(), dx.f32()), "nv_max_pool2d_backward_f32");
+    try (Pin p = Pin.of("maxPool2d (backward)", dy, argmax, dx)) {
+      Native.check(Nerve.nv_max_pool2d_backward_f32(dy.ctx().handle, s[0], s[1], s[2], s[3], dy.size(2), dy.size(3),
+          dy.f32(), argmax.i32(), dx.f32()), "nv_max_pool2d_backward_f32", "maxPool2d (backward)", "");
+    }
   }
 
   public static void avgForward(Operand x, long[] k, boolean ceilMode, boolean includePad, Operand y) {
     long[] s = x.shape();
-    Native.check(Nerve.nv_avg_pool2d_forward_f32(x.ctx().handle, s[0], s[1], s[2], s[3], k[0], k[1], k[2], k[3], k[4],
-        k[5], ceilMode ? 1 : 0, includePad ? 1 : 0, x.f32(), y.f32()), "nv_avg_pool2d_forward_f32");
+    try (Pin p = Pin.of("avgPool2d", x, y)) {
+      Native.check(Nerve.nv_avg_pool2d_forward_f32(x.ctx().handle, s[0], s[1], s[2], s[3], k[0], k[1], k[2], k[3], k[4],
+          k[5], ceilMode ? 1 : 0, includePad ? 1 : 0, x.f32(), y.f32()), "nv_avg_pool2d_forward_f32", "avgPool2d", "");
+    }
   }
 
   public static void avgBackward(Operand dy, long[] k, boolean ceilMode, boolean includePad, Operand dx) {
     long[] s = dx.shape();
-    Native.check(Nerve.nv_avg_pool2d_backward_f32(dy.ctx().handle, s[0], s[1], s[2], s[3], k[0], k[1], k[2], k[3], k[4],
-        k[5], ceilMode ? 1 : 0, includePad ? 1 : 0, dy.f32(), dx.f32()), "nv_avg_pool2d_backward_f32");
+    try (Pin p = Pin.of("avgPool2d (backward)", dy, dx)) {
+      Native.check(Nerve.nv_avg_pool2d_backward_f32(dy.ctx().handle, s[0], s[1], s[2], s[3], k[0], k[1], k[2], k[3], k[4],
+          k[5], ceilMode ? 1 : 0, includePad ? 1 : 0, dy.f32(), dx.f32()), "nv_avg_pool2d_backward_f32", "avgPool2d (backward)", "");
+    }
   }
 }

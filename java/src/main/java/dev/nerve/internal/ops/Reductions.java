@@ -20,12 +20,19 @@ public final class Reductions {
   /** out [outer, inner] = op over n of x [outer, n, inner]. */
   public static void reduce(Reduction op, Operand x, long outer, long n, long inner, Operand out) {
     Operand.requireContiguous("reduce", x);
-    Native.check(Nerve.nv_reduce_f32(x.ctx().handle, op.code, outer, n, inner, x.f32(), out.f32()), "nv_reduce_f32");
+    String name = op.name().toLowerCase(java.util.Locale.ROOT);
+    try (Pin p = Pin.of(name, x, out)) {
+      Native.check(Nerve.nv_reduce_f32(x.ctx().handle, op.code, outer, n, inner, x.f32(), out.f32()), "nv_reduce_f32",
+          name, "");
+    }
   }
 
   /** out [outer, inner] (i32) = the index of the first maximum over n. */
   public static void argmax(Operand x, long outer, long n, long inner, Operand out) {
     Operand.requireContiguous("argmax", x);
-    Native.check(Nerve.nv_argmax_f32(x.ctx().handle, outer, n, inner, x.f32(), out.i32()), "nv_argmax_f32");
+    try (Pin p = Pin.of("argmax", x, out)) {
+      Native.check(Nerve.nv_argmax_f32(x.ctx().handle, outer, n, inner, x.f32(), out.i32()), "nv_argmax_f32", "argmax",
+          "");
+    }
   }
 }

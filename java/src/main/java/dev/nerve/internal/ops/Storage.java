@@ -2,6 +2,7 @@ package dev.nerve.internal.ops;
 
 import dev.nerve.bindings.Nerve;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -12,6 +13,12 @@ import org.bytedeco.javacpp.Pointer;
  * views through a reference count. The last {@link #release()} frees it; a {@link Cleaner} frees
  * it too if every tensor on it became unreachable without being closed (a safety net, not the
  * way memory is meant to go back).
+ *
+ * <p>Every native call pins the storages it uses ({@link Pin}) for the length of the call: a
+ * pinned storage is reachable (so its Cleaner cannot run) and a release of its last reference
+ * while it is pinned (a scope closed by another thread) defers the free to the last unpin, so
+ * the allocator never hands the block to another tensor while a kernel reads it. Pinning a
+ * storage that is already freed throws, naming the op: the misuse is detected, never silent.
  */
 public final class Storage {
   private static final Cleaner CLEANER = Cleaner.create();
@@ -22,7 +29,8 @@ public final class Storage {
   private final Pointer base;
   private final FreeAction free;
   private final Cleaner.Cleanable cleanable;
-  private int references = 1;
+  private int references = 1; // tensors on it; guarded by this
+  private int pins; // native calls using it now; guarded by this
 
   private Storage(Context context, Pointer base, long bytes, Runnable foreignRelease) {
     this.context = context;
@@ -57,7 +65,7 @@ public final class Storage {
   /** Allocates bytes on the context (uninitialised). */
   public static Storage allocate(Context context, long bytes) {
     Pointer out = new Pointer();
-    Native.check(Nerve.nv_alloc(context.handle, bytes, out), "nv_alloc");
+    Native.check(Nerve.nv_alloc(context.handle, bytes, out), "nv_alloc", "allocating a tensor", "");
     return new Storage(context, out, bytes, null);
   }
 
@@ -70,13 +78,43 @@ public final class Storage {
     references++;
   }
 
-  /** Drops one reference; frees the memory when it was the last. */
-  public synchronized void release() {
-    if (references <= 0) return;
-    if (--references == 0) {
-      free.released = true;
-      cleanable.clean();
+  /** Drops one reference; frees the memory when it was the last (after the last unpin if pinned). */
+  public void release() {
+    synchronized (this) {
+      if (references <= 0) return;
+      if (--references > 0 || pins > 0) return;
     }
+    freeNow();
+  }
+
+  /**
+   * Marks the storage as used by a native call until {@link #unpin()}.
+   *
+   * @throws IllegalStateException naming op when every tensor on it was closed already (by
+   *     another thread, or a scope that ended while the tensor was still in use)
+   */
+  synchronized void pin(String op) {
+    if (references <= 0) {
+      throw new IllegalStateException(op + ": a tensor it uses was closed during the call (its scope was closed, "
+          + "or it was closed by another thread, while the op ran); keep tensors open until every op on them returned");
+    }
+    pins++;
+  }
+
+  /** Ends one {@link #pin}; frees the memory when the last reference went while it was pinned. */
+  void unpin() {
+    boolean last;
+    synchronized (this) {
+      last = --pins == 0 && references == 0;
+    }
+    if (last) freeNow();
+    // The caller's native call is over only now: until here this storage must stay reachable.
+    Reference.reachabilityFence(this);
+  }
+
+  private void freeNow() {
+    free.released = true;
+    cleanable.clean();
   }
 
   /** A float pointer at element offset (only for calls into the bindings). */
