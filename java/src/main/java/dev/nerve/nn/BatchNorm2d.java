@@ -35,11 +35,17 @@ public final class BatchNorm2d extends Module {
     this.channels = channels;
     this.eps = eps;
     this.momentum = momentum;
-    this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, channels));
-    this.bias = registerParameter("bias", Tensor.empty(device, DType.F32, channels));
-    this.runningMean = registerBuffer("runningMean", Tensor.empty(device, DType.F32, channels));
-    this.runningVar = registerBuffer("runningVar", Tensor.empty(device, DType.F32, channels));
-    resetParameters();
+    new ParameterSizes("BatchNorm2d", "channels=" + channels).tensors(4, channels).check(device);
+    try {
+      this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, channels));
+      this.bias = registerParameter("bias", Tensor.empty(device, DType.F32, channels));
+      this.runningMean = registerBuffer("runningMean", Tensor.empty(device, DType.F32, channels));
+      this.runningVar = registerBuffer("runningVar", Tensor.empty(device, DType.F32, channels));
+      resetParameters();
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
   }
 
   public void resetParameters() {

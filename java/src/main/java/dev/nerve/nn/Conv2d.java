@@ -47,6 +47,9 @@ public final class Conv2d extends Module {
     if (in % groups != 0 || out % groups != 0) {
       throw new IllegalArgumentException("Conv2d: groups=" + groups + " must divide in=" + in + " and out=" + out);
     }
+    ParameterSizes.requireGenerator("Conv2d", gen);
+    new ParameterSizes("Conv2d", "in=" + in + ", out=" + out + ", kernel=" + kernel + ", groups=" + groups)
+        .tensor(out, in / groups, kernel, kernel).tensors(bias ? 1 : 0, out).check(device);
     this.in = in;
     this.out = out;
     this.kernel = kernel;
@@ -54,9 +57,14 @@ public final class Conv2d extends Module {
     this.padding = padding;
     this.dilation = dilation;
     this.groups = groups;
-    this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, out, in / groups, kernel, kernel));
-    this.bias = bias ? registerParameter("bias", Tensor.empty(device, DType.F32, out)) : null;
-    resetParameters(gen);
+    try {
+      this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, out, in / groups, kernel, kernel));
+      this.bias = bias ? registerParameter("bias", Tensor.empty(device, DType.F32, out)) : null;
+      resetParameters(gen);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
   }
 
   public void resetParameters(Generator gen) {

@@ -43,9 +43,17 @@ public final class ConvTranspose2d extends Module {
     this.stride = stride;
     this.padding = padding;
     this.outputPadding = outputPadding;
-    this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, in, out, kernel, kernel));
-    this.bias = registerParameter("bias", Tensor.empty(device, DType.F32, out));
-    resetParameters(gen);
+    ParameterSizes.requireGenerator("ConvTranspose2d", gen);
+    new ParameterSizes("ConvTranspose2d", "in=" + in + ", out=" + out + ", kernel=" + kernel)
+        .tensor(in, out, kernel, kernel).tensor(out).check(device);
+    try {
+      this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, in, out, kernel, kernel));
+      this.bias = registerParameter("bias", Tensor.empty(device, DType.F32, out));
+      resetParameters(gen);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
   }
 
   public void resetParameters(Generator gen) {

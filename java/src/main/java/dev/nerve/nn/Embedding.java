@@ -23,11 +23,16 @@ public final class Embedding extends Module {
 
   public Embedding(long num, long dim, Device device, Generator gen) {
     if (num <= 0 || dim <= 0) throw new IllegalArgumentException("Embedding: num and dim must be positive, got " + num + ", " + dim);
+    ParameterSizes.requireGenerator("Embedding", gen);
+    new ParameterSizes("Embedding", "num=" + num + ", dim=" + dim).tensor(num, dim).check(device);
     this.num = num;
     this.dim = dim;
     weight = registerParameter("weight", Tensor.empty(device, DType.F32, num, dim));
     try (Grad g = Grad.off()) {
       weight.fillNormal(gen, 0f, 1f);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
     }
   }
 

@@ -32,11 +32,18 @@ public final class Linear extends Module {
     if (in <= 0 || out <= 0) {
       throw new IllegalArgumentException("Linear: in and out features must be positive, got in=" + in + ", out=" + out);
     }
+    ParameterSizes.requireGenerator("Linear", gen);
+    new ParameterSizes("Linear", "in=" + in + ", out=" + out).tensor(out, in).tensors(bias ? 1 : 0, out).check(device);
     this.in = in;
     this.out = out;
-    this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, out, in));
-    this.bias = bias ? registerParameter("bias", Tensor.empty(device, DType.F32, out)) : null;
-    resetParameters(gen);
+    try {
+      this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, out, in));
+      this.bias = bias ? registerParameter("bias", Tensor.empty(device, DType.F32, out)) : null;
+      resetParameters(gen);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
   }
 
   public void resetParameters(Generator gen) {
