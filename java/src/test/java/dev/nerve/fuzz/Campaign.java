@@ -160,7 +160,7 @@ final class Campaign {
         oracle.expected(op, t);
         if (leakCheck) {
           long grown = live() - before;
-          if (grown > 0) oracle.leak(op, grown);
+          if (grown > 0) oracle.leak(op, description, grown);
         }
       } else {
         oracle.fail("undocumented", op, description + " threw " + t.getClass().getName(), t);

@@ -100,7 +100,10 @@ final class Oracle {
     v[1] += nanos;
   }
 
-  void leak(String op, long bytes) {
+  void leak(String op, String description, long bytes) {
+    if (!errorPathLeaks.containsKey(op)) {
+      out.println("FUZZ-LEAKED seed=" + seed + " call=" + calls + " " + bytes + " bytes stayed live after " + description + " threw");
+    }
     long[] v = errorPathLeaks.computeIfAbsent(op, k -> new long[2]);
     v[0]++;
     v[1] += bytes;
