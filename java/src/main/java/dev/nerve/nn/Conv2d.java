@@ -38,6 +38,13 @@ public final class Conv2d extends Module {
     this(in, out, kernel, stride, padding, 1, 1, true, Device.defaultDevice(), Generator.global());
   }
 
+  /**
+   * @throws IllegalArgumentException for a size that is not positive, a null device or
+   *     generator, or parameters that cannot exist: their element count overflows a long or their
+   *     bytes exceed the memory of a CPU or cuda-sim device (checked before anything is allocated)
+   * @throws dev.nerve.NerveException when the device's allocator runs out of memory; what was
+   *     allocated before is freed
+   */
   public Conv2d(long in, long out, int kernel, int stride, int padding, int dilation, int groups, boolean bias,
       Device device, Generator gen) {
     if (in <= 0 || out <= 0 || kernel <= 0 || stride <= 0 || padding < 0 || dilation <= 0 || groups <= 0) {

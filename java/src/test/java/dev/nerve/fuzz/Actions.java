@@ -98,12 +98,14 @@ final class Actions {
     Tensor x = c.pick();
     String closed = x.isClosed() ? "closed tensor" : null;
     int n = x.dim();
-    switch (r.nextInt(10)) {
-      case 0, 1 -> {
+    switch (r.nextInt(11)) {
+      case 0, 1, 9 -> {
         long[] s = reshapeTarget(x.shape());
         boolean inferred = Arrays.stream(s).anyMatch(v -> v == -1);
+        boolean asView = r.nextInt(3) == 0;
         String bad = first(closed, !inferred && numel(s) != x.numel() ? "reshape " + d(x) + " to " + Arrays.toString(s) : null);
-        c.add(c.call("reshape", d(x) + " -> " + Arrays.toString(s), bad, true, () -> x.reshape(s)));
+        c.add(c.call(asView ? "view" : "reshape", d(x) + " -> " + Arrays.toString(s), bad, true,
+            () -> asView ? x.view(s) : x.reshape(s)));
       }
       case 2 -> {
         int a = r.nextInt(n + 3) - 1;
@@ -200,6 +202,13 @@ final class Actions {
   private void unary() {
     Tensor x = c.pick();
     String op = UNARY[r.nextInt(UNARY.length)];
+    if (op.equals("toType") && r.nextInt(3) == 0) {
+      float p = r.nextInt(6) == 0 ? (r.nextBoolean() ? -0.5f : 1.5f) : r.nextFloat();
+      boolean training = r.nextBoolean();
+      String bad = first(x.isClosed() ? "closed tensor" : null, notF32(x), p < 0 || p > 1 ? "dropout p " + p : null);
+      c.add(c.call("dropout", d(x) + ", p " + p + (training ? ", training" : ""), bad, true, () -> F.dropout(x, p, training, c.gen)));
+      return;
+    }
     String bad = first(x.isClosed() ? "closed tensor" : null, op.equals("toType") ? null : notF32(x));
     float p = c.value();
     c.add(c.call(op, d(x), bad, true, () -> switch (op) {
@@ -268,7 +277,9 @@ final class Actions {
     Tensor x = a;
     Tensor y = b;
     String op = new String[] {"add", "sub", "mul", "div", "maximum", "minimum", "eq", "gt", "lt"}[r.nextInt(9)];
-    String bad = first(closedOrMixed(x, y), notF32(x, y),
+    // comparisons take two i32 tensors too (labels against predicted indices, compared as floats)
+    boolean bothInts = x.dtype() == DType.I32 && y.dtype() == DType.I32 && (op.equals("eq") || op.equals("gt") || op.equals("lt"));
+    String bad = first(closedOrMixed(x, y), bothInts ? null : notF32(x, y),
         broadcastable(x.shape(), y.shape()) ? null : "shapes " + d(x) + " and " + d(y) + " do not broadcast");
     c.add(c.call(op, d(x) + ", " + d(y), bad, true, () -> switch (op) {
       case "add" -> x.add(y);
@@ -509,7 +520,12 @@ final class Actions {
    */
   private void checkedCompute() {
     Device dev = c.device();
-    switch (r.nextInt(4)) {
+    switch (r.nextInt(5)) {
+      case 4 -> {
+        Device to = c.device();
+        long[] s = c.call("scalar.to.shape", dev + " -> " + to, null, false, () -> Tensor.scalar(dev, 2f).to(to).shape());
+        if (s != null && s.length != 0) c.wrong("to", "a 0-D tensor moved from " + dev + " to " + to + " has shape " + Arrays.toString(s));
+      }
       case 0 -> {
         int n = dev == c.cpu ? 1 << (14 + r.nextInt(7)) : 4096;
         float v = 1 + r.nextInt(9);
