@@ -86,11 +86,13 @@ public final class RunOutput {
   /**
    * Appends value to the series named metric ("train loss", "test accuracy").
    *
-   * @throws TrainingDiverged when value is NaN or infinite (every model records its epoch's
-   *     metrics before {@link #checkpoint}, so the checkpoints keep the last good epoch)
+   * @throws TrainingDiverged when value is infinite (every model records its epoch's metrics
+   *     before {@link #checkpoint}, so the checkpoints keep the last good epoch). NaN is let
+   *     through: models record it for "no value yet" (DQN's loss before learning starts); a NaN
+   *     loss is caught per step by {@link EpochProgress#step} and NaN weights by {@link #checkpoint}
    */
   public void record(String metric, double value) {
-    if (!Double.isFinite(value)) {
+    if (Double.isInfinite(value)) {
       throw new TrainingDiverged(metric + " is " + value + " after " + (saved > 0 ? "epoch " + saved : "the first epoch"));
     }
     metrics.computeIfAbsent(metric, k -> new ArrayList<>()).add(value);

@@ -30,6 +30,9 @@ final class Campaign {
   static final int POOL = 48;
   /** -Dfuzz.profile=true: the time spent per op, printed as FUZZ-TIME lines (where a slow campaign spends it). */
   static final boolean PROFILE = Boolean.getBoolean("fuzz.profile");
+  /** The runner's own test: -Dfuzz.crashAt=N halts the JVM at call N, -Dfuzz.hangAt=N makes call N sleep for ever. */
+  private static final long CRASH_AT = Long.getLong("fuzz.crashAt", -1);
+  private static final long HANG_AT = Long.getLong("fuzz.hangAt", -1);
 
   final Random r;
   final Oracle oracle;
@@ -150,6 +153,14 @@ final class Campaign {
     boolean leakCheck = measure && scopes.isEmpty() && gc.isPaused();
     if (leakCheck) oracle.measured++;
     long before = leakCheck ? live() : 0;
+    if (oracle.calls == CRASH_AT) Runtime.getRuntime().halt(134);
+    if (oracle.calls == HANG_AT) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     try {
       T result = body.run();
       if (invalid != null) oracle.fail("accepted-invalid", op, description + " returned normally", null);

@@ -28,11 +28,13 @@ public final class FuzzRunner {
   private final PrintStream out;
   private final int hangSeconds;
   private final double simFraction;
+  private final List<String> jvmOptions;
 
-  FuzzRunner(PrintStream out, int hangSeconds, double simFraction) {
+  FuzzRunner(PrintStream out, int hangSeconds, double simFraction, String... jvmOptions) {
     this.out = out;
     this.hangSeconds = hangSeconds;
     this.simFraction = simFraction;
+    this.jvmOptions = List.of(jvmOptions);
   }
 
   public static void main(String[] args) throws Exception {
@@ -68,9 +70,13 @@ public final class FuzzRunner {
     boolean inFailure = false;
     List<String> hangLines = new ArrayList<>();
     long limit = 120 + calls / 100;  // seconds: far beyond a normal run (about 2,000 calls a second here)
+    java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
     Thread killer = new Thread(() -> {
       try {
-        if (!p.waitFor(limit, TimeUnit.SECONDS)) p.destroyForcibly();
+        if (!p.waitFor(limit, TimeUnit.SECONDS)) {
+          killed.set(true);
+          p.destroyForcibly();
+        }
       } catch (InterruptedException e) {
         p.destroyForcibly();
       }
@@ -97,25 +103,22 @@ public final class FuzzRunner {
     }
     boolean finished = p.waitFor(10, TimeUnit.SECONDS);
     int code = finished ? p.exitValue() : -1;
-    if (hang || code == 124 || (!finished || (!ended && p.isAlive()))) {
-      report.hangs.add("seed " + seed + (hangLines.isEmpty() ? ": the child ran past " + limit + " s\n    " + String.join("\n    ", tail)
-          : ":\n    " + String.join("\n    ", hangLines.subList(0, Math.min(60, hangLines.size())))));
+    if (hang || code == 124 || killed.get() || !finished) {
+      report.hangs.add("seed " + seed + (hangLines.isEmpty() ? ": the child ran past " + limit + " s and was killed\n    "
+          + String.join("\n    ", tail) : ":\n    " + String.join("\n    ", hangLines.subList(0, Math.min(60, hangLines.size())))));
       p.destroyForcibly();
     } else if (code != 0 || !ended) {
-      if (!p.isAlive() && code == 137 || code == 143) {
-        report.hangs.add("seed " + seed + ": killed after " + limit + " s\n    " + String.join("\n    ", tail));
-      } else {
-        report.crashes.add("seed " + seed + ": the child JVM exited with code " + code + " before the end; its last output:\n    "
-            + String.join("\n    ", tail) + "\n  the calls before the crash (seed " + seed + " run again with --log):\n    "
-            + String.join("\n    ", replay(calls, seed)));
-      }
+      report.crashes.add("seed " + seed + ": the child JVM exited with code " + code + " before the end; its last output:\n    "
+          + String.join("\n    ", tail) + "\n  the calls before the crash (seed " + seed + " run again with --log):\n    "
+          + String.join("\n    ", replay(calls, seed)));
     }
   }
 
   private Process start(long calls, long seed, boolean log) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-        FuzzMain.class.getName(), Long.toString(calls), Long.toString(seed), Double.toString(simFraction),
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FuzzMain.class.getName(), Long.toString(calls), Long.toString(seed), Double.toString(simFraction),
         Integer.toString(hangSeconds)));
     if (log) cmd.add("--log");
     return new ProcessBuilder(cmd).redirectErrorStream(true).start();
