@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * about to allocate and refuses, before anything is allocated, a configuration that cannot exist.
  *
  * <p>The rule: an {@link IllegalArgumentException} naming the layer and its configuration when
- * the element count of a tensor or of all of them overflows a {@code long}, or when their bytes
+ * the element count of a tensor or of all of them overflows a {@code long}, when their Java
+ * objects ({@link #JAVA_BYTES_PER_TENSOR} per tensor) exceed the heap's maximum, or when their bytes
  * (4 per element plus {@link #TENSOR_OVERHEAD} per tensor for the allocator's block and the Java
  * objects) exceed the memory of the machine for a CPU or cuda-sim device (MemTotal of
  * /proc/meminfo). A CUDA device is bounded by its allocator, which throws a
@@ -19,6 +20,8 @@ import java.nio.file.Path;
 final class ParameterSizes {
   /** Bytes per tensor beyond its elements: the allocator's smallest block and the Java objects. */
   static final long TENSOR_OVERHEAD = 512;
+  /** Heap bytes of one parameter tensor's Java objects (Tensor, its operand, storage, cleaner), rounded up. */
+  static final long JAVA_BYTES_PER_TENSOR = 256;
   private static volatile long hostMemory;
 
   private final String layer;
@@ -55,6 +58,12 @@ final class ParameterSizes {
     if (device == null) throw new IllegalArgumentException(layer + ": device is null");
     if (overflow) {
       throw new IllegalArgumentException(layer + ": the parameter count of " + configuration + " overflows a long");
+    }
+    long heap = Runtime.getRuntime().maxMemory();
+    if (tensors * (double) JAVA_BYTES_PER_TENSOR > heap) {
+      throw new IllegalArgumentException(String.format("%s: %s needs %,d parameter tensors, more than a Java heap of"
+          + " %.1f GiB (-Xmx) holds at about %d bytes of Java objects each", layer, configuration, tensors,
+          heap / (double) (1L << 30), JAVA_BYTES_PER_TENSOR));
     }
     double bytes = elements * 4.0 + tensors * (double) TENSOR_OVERHEAD;
     long limit = device.name().startsWith("cuda:") ? Long.MAX_VALUE : hostMemory();

@@ -35,6 +35,9 @@ class LayerSizesTest {
     refused("GRU numLayers=MAX", () -> new GRU(10, 10, Integer.MAX_VALUE, false, dev, gen));
     refused("RNN numLayers=MAX", () -> new RNN(10, 10, Integer.MAX_VALUE, false, false, dev, gen));
     refused("LSTM hidden=2^62", () -> new LSTM(10, 1L << 62, 1, false, dev, gen));
+    // 20 million tiny tensors: a few GB of memory, but more Java objects than the heap holds
+    int layers = (int) Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 256 / 4 + 1000);
+    refused("LSTM with more tensors than the heap holds", () -> new LSTM(1, 1, layers, false, dev, gen));
   }
 
   @Test
