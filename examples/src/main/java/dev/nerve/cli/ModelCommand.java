@@ -3,6 +3,7 @@ package dev.nerve.cli;
 import dev.nerve.Device;
 import dev.nerve.data.Mnist;
 import dev.nerve.examples.RunOutput;
+import dev.nerve.examples.TrainingDiverged;
 import dev.nerve.examples.data.NpmMnist;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -118,7 +119,17 @@ final class ModelCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     PrintWriter console = spec.commandLine().getOut();
-    int code = model.train(this, new Job(dev, console, output, resume, interactive()));
+    int code;
+    try {
+      code = model.train(this, new Job(dev, console, output, resume, interactive()));
+    } catch (TrainingDiverged e) {
+      console.flush();
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(spec.qualifiedName() + ": training diverged: " + Main.oneLine(e.getMessage()) + "; stopped: "
+          + output.keptCheckpoint() + " (try a smaller --lr)");
+      err.flush();
+      return Main.EXIT_FAILURE;
+    }
     console.flush();
     return code;
   }

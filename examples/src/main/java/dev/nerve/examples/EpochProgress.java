@@ -12,6 +12,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class EpochProgress implements AutoCloseable {
   private final ProgressBar bar;
+  private final String label;
   private final long start = System.nanoTime();
   private double lossSum;
   private long examples;
@@ -19,14 +20,22 @@ public final class EpochProgress implements AutoCloseable {
 
   /** interactive: draw a bar (pass System.console() != null). */
   public EpochProgress(String label, long totalExamples, boolean interactive) {
+    this.label = label;
     this.bar = interactive
         ? new ProgressBarBuilder().setTaskName(label).setInitialMax(totalExamples).setUnit(" ex", 1)
             .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(100).hideEta().build()
         : null;
   }
 
-  /** Records one step over n examples with the given (batch-mean) loss. */
+  /**
+   * Records one step over n examples with the given (batch-mean) loss.
+   *
+   * @throws TrainingDiverged when the loss is NaN or infinite: there is no point in going on
+   */
   public void step(int n, float loss) {
+    if (!Float.isFinite(loss)) {
+      throw new TrainingDiverged("the training loss is " + loss + " at step " + (steps + 1) + " of " + label);
+    }
     lossSum += loss;
     steps++;
     examples += n;

@@ -1,5 +1,9 @@
 package dev.nerve.examples;
 
+import dev.nerve.DType;
+import dev.nerve.Grad;
+import dev.nerve.Scope;
+import dev.nerve.Tensor;
 import dev.nerve.io.Checkpoint;
 import dev.nerve.io.CheckpointException;
 import dev.nerve.io.SafeTensors;
@@ -29,6 +33,8 @@ public final class RunOutput {
   private final String model;
   private final Map<String, List<Double>> metrics = new LinkedHashMap<>();
   private double best = Double.NEGATIVE_INFINITY;
+  /** The epoch (or step) of the last checkpoint written or resumed from; 0 when none. */
+  private int saved;
 
   private RunOutput(Path dir, String model) {
     this.dir = dir;
@@ -77,8 +83,18 @@ public final class RunOutput {
     return dir;
   }
 
-  /** Appends value to the series named metric ("train loss", "test accuracy"). */
+  /**
+   * Appends value to the series named metric ("train loss", "test accuracy").
+   *
+   * @throws TrainingDiverged when value is infinite (every model records its epoch's metrics
+   *     before {@link #checkpoint}, so the checkpoints keep the last good epoch). NaN is let
+   *     through: models record it for "no value yet" (DQN's loss before learning starts); a NaN
+   *     loss is caught per step by {@link EpochProgress#step} and NaN weights by {@link #checkpoint}
+   */
   public void record(String metric, double value) {
+    if (Double.isInfinite(value)) {
+      throw new TrainingDiverged(metric + " is " + value + " after " + (saved > 0 ? "epoch " + saved : "the first epoch"));
+    }
     metrics.computeIfAbsent(metric, k -> new ArrayList<>()).add(value);
   }
 
@@ -95,6 +111,7 @@ public final class RunOutput {
    */
   public boolean checkpoint(Module model, Map<String, Optimizer> optimizers, int epoch, double score,
       Map<String, String> extra) throws IOException {
+    checkFinite(model, epoch);
     boolean isBest = score > best;
     if (isBest) best = score;
     if (dir == null) return isBest;
@@ -111,7 +128,33 @@ public final class RunOutput {
     if (extra != null) meta.putAll(extra);
     Checkpoint.save(dir.resolve(LAST), model, optimizers, meta);
     if (isBest) Checkpoint.save(dir.resolve(BEST), model, optimizers, meta);
+    saved = epoch;
     return isBest;
+  }
+
+  /**
+   * A model whose weights went to NaN or infinity can still report a finite loss for the epoch
+   * (the loss was computed before the step that broke it): refuse to save it over a good one.
+   * x - x is 0 for every finite x and NaN otherwise, so one sum per tensor says it.
+   */
+  private static void checkFinite(Module model, int epoch) {
+    try (Grad g = Grad.off(); Scope s = Scope.open()) {
+      for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
+        Tensor t = e.getValue();
+        if (t.dtype() != DType.F32) continue;
+        float v = t.sub(t).sum().item();
+        if (v != 0f) {
+          throw new TrainingDiverged("the parameter " + e.getKey() + " holds NaN or infinite values after epoch " + epoch);
+        }
+      }
+    }
+  }
+
+  /** Where the last good state is, for the message when training diverges. */
+  public String keptCheckpoint() {
+    if (dir == null) return "nothing was saved";
+    if (saved == 0) return "no checkpoint was written";
+    return dir.resolve(LAST) + " still holds epoch " + saved + ", the last good one";
   }
 
   /**
@@ -143,6 +186,7 @@ public final class RunOutput {
       }
       metrics.put(e.getKey().substring(7), values);
     }
+    this.saved = epochOf(meta);
     try {
       best = Double.parseDouble(meta.getOrDefault("best", "-Infinity"));
     } catch (NumberFormatException e) {

@@ -36,8 +36,11 @@ import java.util.zip.ZipException;
  * <p>Reading accepts raw files and gzip files alike, decided by the gzip magic bytes {@code 1f 8b}
  * at the start of the file, never by the file name (downloads get renamed, browsers gunzip
  * silently). Everything is validated before it is trusted: the magic number, that the dimensions
- * are positive and their product fits in a Java array, and that exactly the declared number of
- * bytes follows (no less, no more). Any violation throws {@link DataFormatException} whose message
+ * are positive and their product fits in a Java array, that a gzip file of its size can expand to
+ * that many bytes at all (deflate expands at most 1032:1), that the Java heap has room for them
+ * (checked before the first allocation, so a gzip bomb is refused with an {@link IOException}
+ * naming the file and its dimensions, not an OutOfMemoryError), and that exactly the declared
+ * number of bytes follows (no less, no more). Any violation throws {@link DataFormatException} whose message
  * names the file and the problem; a missing file throws {@link FileNotFoundException} naming it;
  * other I/O failures propagate as {@link IOException}.
  *
@@ -91,6 +94,15 @@ public final class Idx {
      * @throws IOException on other read failures
      */
     public static Images readImages(Path file) throws IOException {
+        return readImages(file, 1);
+    }
+
+    /**
+     * As {@link #readImages(Path)}, for a caller that will hold {@code heapBytesPerPixel} bytes of
+     * heap per pixel in all (Mnist: the bytes and their floats, 5), so the size check before the
+     * first allocation covers the conversion too.
+     */
+    static Images readImages(Path file, int heapBytesPerPixel) throws IOException {
         Objects.requireNonNull(file, "file");
         try (Source src = Source.open(file)) {
             int[] dims = src.header(MAGIC_IMAGES);
@@ -99,7 +111,7 @@ public final class Idx {
                 throw src.error("declares images of " + rows + "x" + cols + " pixels; rows and cols must be at least 1");
             }
             String shape = fmt(count) + " images of " + rows + "x" + cols;
-            long total = src.checkSize(shape, (long) count * rows * cols); // < 2^62, cannot overflow
+            long total = src.checkSize(shape, (long) count * rows * cols, heapBytesPerPixel); // < 2^62, cannot overflow
             byte[] pixels = src.payload(shape, (int) total);
             return new Images(count, rows, cols, pixels);
         }
@@ -118,7 +130,7 @@ public final class Idx {
         try (Source src = Source.open(file)) {
             int count = src.header(MAGIC_LABELS)[0];
             String shape = fmt(count) + " labels";
-            src.checkSize(shape, count);
+            src.checkSize(shape, count, 5); // the bytes and the ints
             byte[] bytes = src.payload(shape, count);
             int[] labels = new int[count];
             for (int i = 0; i < count; i++) {
@@ -240,12 +252,27 @@ public final class Idx {
             return dims;
         }
 
-        /** Checks that {@code total} fits an array and, for raw files, that the file size matches exactly. */
-        long checkSize(String shape, long total) throws DataFormatException {
+        /**
+         * Checks, before anything is allocated, that {@code total} fits an array; for raw files,
+         * that the file size matches exactly; for gzip files, that a deflate stream of the file's
+         * size can expand to it at all; and that the Java heap has room for {@code heapPerByte}
+         * bytes per declared byte (a gzip bomb of a few MB that really holds GBs of zeros is refused
+         * here, with the file and its dimensions named, instead of ending in an OutOfMemoryError).
+         */
+        long checkSize(String shape, long total, int heapPerByte) throws IOException {
             if (total > MAX_ARRAY) {
                 throw error("declares " + shape + " = " + fmt(total) + " bytes, more than a Java array can hold;"
                         + " the header is corrupt or the file is too large to load at once");
             }
+            if (gzip) {
+                long most = HeapRoom.MAX_DEFLATE_RATIO * fileSize;
+                if (total > most) {
+                    throw error("declares " + shape + " = " + fmt(total) + " bytes, but a gzip file of " + fmt(fileSize)
+                            + " bytes can hold at most " + fmt(most) + " (deflate expands at most "
+                            + HeapRoom.MAX_DEFLATE_RATIO + ":1); the header is corrupt");
+                }
+            }
+            HeapRoom.require(file, shape, total * heapPerByte);
             if (!gzip) {
                 long follow = fileSize - headerBytes;
                 if (follow < total) {

@@ -158,7 +158,7 @@ public final class Mnist {
         Idx.Images images;
         int[] labels;
         try {
-            images = Idx.readImages(imagesFile);
+            images = Idx.readImages(imagesFile, 5); // the bytes, then their floats (MnistSplit.of)
             labels = Idx.readLabels(labelsFile);
         } catch (DataFormatException e) {
             throw new DataFormatException(e.file(), "MNIST: " + e.getMessage(), e);

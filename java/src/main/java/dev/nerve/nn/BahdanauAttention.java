@@ -27,12 +27,17 @@ public final class BahdanauAttention extends Module {
   public BahdanauAttention(long queryDim, long keyDim, long attnDim, Device device, Generator gen) {
     this.queryDim = queryDim;
     this.keyDim = keyDim;
-    wq = registerModule("query", new Linear(queryDim, attnDim, true, device, gen));
-    wk = registerModule("key", new Linear(keyDim, attnDim, false, device, gen));
-    v = registerParameter("v", Tensor.empty(device, DType.F32, attnDim, 1));
-    float k = (float) (1.0 / Math.sqrt(attnDim));
-    try (Grad g = Grad.off()) {
-      v.fillUniform(gen, -k, k);
+    try {
+      wq = registerModule("query", new Linear(queryDim, attnDim, true, device, gen));
+      wk = registerModule("key", new Linear(keyDim, attnDim, false, device, gen));
+      v = registerParameter("v", Tensor.empty(device, DType.F32, attnDim, 1));
+      float k = (float) (1.0 / Math.sqrt(attnDim));
+      try (Grad g = Grad.off()) {
+        v.fillUniform(gen, -k, k);
+      }
+    } catch (RuntimeException | Error e) {
+      close();  // frees the projections made before the failure
+      throw e;
     }
   }
 

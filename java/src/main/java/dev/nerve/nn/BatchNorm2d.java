@@ -28,6 +28,13 @@ public final class BatchNorm2d extends Module {
     this(channels, 1e-5f, 0.1f, Device.defaultDevice());
   }
 
+  /**
+   * @throws IllegalArgumentException for a size that is not positive, a null device or
+   *     generator, or parameters that cannot exist: their element count overflows a long or their
+   *     bytes exceed the memory of a CPU or cuda-sim device (checked before anything is allocated)
+   * @throws dev.nerve.NerveException when the device's allocator runs out of memory; what was
+   *     allocated before is freed
+   */
   public BatchNorm2d(long channels, float eps, float momentum, Device device) {
     if (channels <= 0) throw new IllegalArgumentException("BatchNorm2d: channels must be positive, got " + channels);
     if (!(eps > 0)) throw new IllegalArgumentException("BatchNorm2d: eps must be positive, got " + eps);
@@ -35,11 +42,17 @@ public final class BatchNorm2d extends Module {
     this.channels = channels;
     this.eps = eps;
     this.momentum = momentum;
-    this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, channels));
-    this.bias = registerParameter("bias", Tensor.empty(device, DType.F32, channels));
-    this.runningMean = registerBuffer("runningMean", Tensor.empty(device, DType.F32, channels));
-    this.runningVar = registerBuffer("runningVar", Tensor.empty(device, DType.F32, channels));
-    resetParameters();
+    new ParameterSizes("BatchNorm2d", "channels=" + channels).tensors(4, channels).check(device);
+    try {
+      this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, channels));
+      this.bias = registerParameter("bias", Tensor.empty(device, DType.F32, channels));
+      this.runningMean = registerBuffer("runningMean", Tensor.empty(device, DType.F32, channels));
+      this.runningVar = registerBuffer("runningVar", Tensor.empty(device, DType.F32, channels));
+      resetParameters();
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
   }
 
   public void resetParameters() {

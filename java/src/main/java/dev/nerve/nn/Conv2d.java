@@ -38,6 +38,13 @@ public final class Conv2d extends Module {
     this(in, out, kernel, stride, padding, 1, 1, true, Device.defaultDevice(), Generator.global());
   }
 
+  /**
+   * @throws IllegalArgumentException for a size that is not positive, a null device or
+   *     generator, or parameters that cannot exist: their element count overflows a long or their
+   *     bytes exceed the memory of a CPU or cuda-sim device (checked before anything is allocated)
+   * @throws dev.nerve.NerveException when the device's allocator runs out of memory; what was
+   *     allocated before is freed
+   */
   public Conv2d(long in, long out, int kernel, int stride, int padding, int dilation, int groups, boolean bias,
       Device device, Generator gen) {
     if (in <= 0 || out <= 0 || kernel <= 0 || stride <= 0 || padding < 0 || dilation <= 0 || groups <= 0) {
@@ -47,6 +54,9 @@ public final class Conv2d extends Module {
     if (in % groups != 0 || out % groups != 0) {
       throw new IllegalArgumentException("Conv2d: groups=" + groups + " must divide in=" + in + " and out=" + out);
     }
+    ParameterSizes.requireGenerator("Conv2d", gen);
+    new ParameterSizes("Conv2d", "in=" + in + ", out=" + out + ", kernel=" + kernel + ", groups=" + groups)
+        .tensor(out, in / groups, kernel, kernel).tensors(bias ? 1 : 0, out).check(device);
     this.in = in;
     this.out = out;
     this.kernel = kernel;
@@ -54,9 +64,14 @@ public final class Conv2d extends Module {
     this.padding = padding;
     this.dilation = dilation;
     this.groups = groups;
-    this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, out, in / groups, kernel, kernel));
-    this.bias = bias ? registerParameter("bias", Tensor.empty(device, DType.F32, out)) : null;
-    resetParameters(gen);
+    try {
+      this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, out, in / groups, kernel, kernel));
+      this.bias = bias ? registerParameter("bias", Tensor.empty(device, DType.F32, out)) : null;
+      resetParameters(gen);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
   }
 
   public void resetParameters(Generator gen) {

@@ -31,6 +31,13 @@ public final class ConvTranspose2d extends Module {
     this(in, out, kernel, stride, padding, 0, Device.defaultDevice(), Generator.global());
   }
 
+  /**
+   * @throws IllegalArgumentException for a size that is not positive, a null device or
+   *     generator, or parameters that cannot exist: their element count overflows a long or their
+   *     bytes exceed the memory of a CPU or cuda-sim device (checked before anything is allocated)
+   * @throws dev.nerve.NerveException when the device's allocator runs out of memory; what was
+   *     allocated before is freed
+   */
   public ConvTranspose2d(long in, long out, int kernel, int stride, int padding, int outputPadding, Device device,
       Generator gen) {
     if (in <= 0 || out <= 0 || kernel <= 0 || stride <= 0 || padding < 0 || outputPadding < 0 || outputPadding >= stride) {
@@ -43,9 +50,17 @@ public final class ConvTranspose2d extends Module {
     this.stride = stride;
     this.padding = padding;
     this.outputPadding = outputPadding;
-    this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, in, out, kernel, kernel));
-    this.bias = registerParameter("bias", Tensor.empty(device, DType.F32, out));
-    resetParameters(gen);
+    ParameterSizes.requireGenerator("ConvTranspose2d", gen);
+    new ParameterSizes("ConvTranspose2d", "in=" + in + ", out=" + out + ", kernel=" + kernel)
+        .tensor(in, out, kernel, kernel).tensor(out).check(device);
+    try {
+      this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, in, out, kernel, kernel));
+      this.bias = registerParameter("bias", Tensor.empty(device, DType.F32, out));
+      resetParameters(gen);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
   }
 
   public void resetParameters(Generator gen) {

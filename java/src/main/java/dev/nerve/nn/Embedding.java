@@ -21,13 +21,25 @@ public final class Embedding extends Module {
     this(num, dim, Device.defaultDevice(), Generator.global());
   }
 
+  /**
+   * @throws IllegalArgumentException for a size that is not positive, a null device or
+   *     generator, or parameters that cannot exist: their element count overflows a long or their
+   *     bytes exceed the memory of a CPU or cuda-sim device (checked before anything is allocated)
+   * @throws dev.nerve.NerveException when the device's allocator runs out of memory; what was
+   *     allocated before is freed
+   */
   public Embedding(long num, long dim, Device device, Generator gen) {
     if (num <= 0 || dim <= 0) throw new IllegalArgumentException("Embedding: num and dim must be positive, got " + num + ", " + dim);
+    ParameterSizes.requireGenerator("Embedding", gen);
+    new ParameterSizes("Embedding", "num=" + num + ", dim=" + dim).tensor(num, dim).check(device);
     this.num = num;
     this.dim = dim;
     weight = registerParameter("weight", Tensor.empty(device, DType.F32, num, dim));
     try (Grad g = Grad.off()) {
       weight.fillNormal(gen, 0f, 1f);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
     }
   }
 

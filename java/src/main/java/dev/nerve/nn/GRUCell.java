@@ -14,6 +14,13 @@ public final class GRUCell extends RecurrentCell {
     this(inputSize, hiddenSize, Device.defaultDevice(), Generator.global());
   }
 
+  /**
+   * @throws IllegalArgumentException for a size that is not positive, a null device or
+   *     generator, or parameters that cannot exist: their element count overflows a long or their
+   *     bytes exceed the memory of a CPU or cuda-sim device (checked before anything is allocated)
+   * @throws dev.nerve.NerveException when the device's allocator runs out of memory; what was
+   *     allocated before is freed
+   */
   public GRUCell(long inputSize, long hiddenSize, Device device, Generator gen) {
     super("GRUCell", 3, inputSize, hiddenSize, device, gen);
   }

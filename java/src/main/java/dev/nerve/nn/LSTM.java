@@ -29,6 +29,13 @@ public final class LSTM extends RecurrentLayers {
     this(inputSize, hiddenSize, 1, false, Device.defaultDevice(), Generator.global());
   }
 
+  /**
+   * @throws IllegalArgumentException for a size that is not positive, a null device or
+   *     generator, or parameters that cannot exist: their element count overflows a long or their
+   *     bytes exceed the memory of a CPU or cuda-sim device (checked before anything is allocated)
+   * @throws dev.nerve.NerveException when the device's allocator runs out of memory; what was
+   *     allocated before is freed
+   */
   public LSTM(long inputSize, long hiddenSize, int numLayers, boolean batchFirst, Device device, Generator gen) {
     super("LSTM", 4, inputSize, hiddenSize, numLayers, true, batchFirst, device, gen);
   }

@@ -15,6 +15,13 @@ public final class LSTMCell extends RecurrentCell {
     this(inputSize, hiddenSize, Device.defaultDevice(), Generator.global());
   }
 
+  /**
+   * @throws IllegalArgumentException for a size that is not positive, a null device or
+   *     generator, or parameters that cannot exist: their element count overflows a long or their
+   *     bytes exceed the memory of a CPU or cuda-sim device (checked before anything is allocated)
+   * @throws dev.nerve.NerveException when the device's allocator runs out of memory; what was
+   *     allocated before is freed
+   */
   public LSTMCell(long inputSize, long hiddenSize, Device device, Generator gen) {
     super("LSTMCell", 4, inputSize, hiddenSize, device, gen);
   }

@@ -28,15 +28,29 @@ public final class Linear extends Module {
     this(in, out, true, Device.defaultDevice(), Generator.global());
   }
 
+  /**
+   * @throws IllegalArgumentException for a size that is not positive, a null device or
+   *     generator, or parameters that cannot exist: their element count overflows a long or their
+   *     bytes exceed the memory of a CPU or cuda-sim device (checked before anything is allocated)
+   * @throws dev.nerve.NerveException when the device's allocator runs out of memory; what was
+   *     allocated before is freed
+   */
   public Linear(long in, long out, boolean bias, Device device, Generator gen) {
     if (in <= 0 || out <= 0) {
       throw new IllegalArgumentException("Linear: in and out features must be positive, got in=" + in + ", out=" + out);
     }
+    ParameterSizes.requireGenerator("Linear", gen);
+    new ParameterSizes("Linear", "in=" + in + ", out=" + out).tensor(out, in).tensors(bias ? 1 : 0, out).check(device);
     this.in = in;
     this.out = out;
-    this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, out, in));
-    this.bias = bias ? registerParameter("bias", Tensor.empty(device, DType.F32, out)) : null;
-    resetParameters(gen);
+    try {
+      this.weight = registerParameter("weight", Tensor.empty(device, DType.F32, out, in));
+      this.bias = bias ? registerParameter("bias", Tensor.empty(device, DType.F32, out)) : null;
+      resetParameters(gen);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
   }
 
   public void resetParameters(Generator gen) {

@@ -24,16 +24,24 @@ abstract class RecurrentCell extends Module {
     if (inputSize <= 0 || hiddenSize <= 0) {
       throw new IllegalArgumentException(name + ": sizes must be positive, got " + inputSize + ", " + hiddenSize);
     }
+    ParameterSizes.requireGenerator(name, gen);
+    new ParameterSizes(name, "inputSize=" + inputSize + ", hiddenSize=" + hiddenSize)
+        .tensor(gates, hiddenSize, inputSize).tensor(gates, hiddenSize, hiddenSize).tensors(2, gates, hiddenSize).check(device);
     this.name = name;
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
-    wIh = registerParameter("weight_ih", Tensor.empty(device, DType.F32, gates * hiddenSize, inputSize));
-    wHh = registerParameter("weight_hh", Tensor.empty(device, DType.F32, gates * hiddenSize, hiddenSize));
-    bIh = registerParameter("bias_ih", Tensor.empty(device, DType.F32, gates * hiddenSize));
-    bHh = registerParameter("bias_hh", Tensor.empty(device, DType.F32, gates * hiddenSize));
-    float k = (float) (1.0 / Math.sqrt(hiddenSize));
-    try (Grad g = Grad.off()) {
-      for (Tensor p : parameters()) p.fillUniform(gen, -k, k);
+    try {
+      wIh = registerParameter("weight_ih", Tensor.empty(device, DType.F32, gates * hiddenSize, inputSize));
+      wHh = registerParameter("weight_hh", Tensor.empty(device, DType.F32, gates * hiddenSize, hiddenSize));
+      bIh = registerParameter("bias_ih", Tensor.empty(device, DType.F32, gates * hiddenSize));
+      bHh = registerParameter("bias_hh", Tensor.empty(device, DType.F32, gates * hiddenSize));
+      float k = (float) (1.0 / Math.sqrt(hiddenSize));
+      try (Grad g = Grad.off()) {
+        for (Tensor p : parameters()) p.fillUniform(gen, -k, k);
+      }
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
     }
   }
 

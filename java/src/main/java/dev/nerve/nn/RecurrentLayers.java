@@ -33,6 +33,15 @@ abstract class RecurrentLayers extends Module {
       throw new IllegalArgumentException(name + ": inputSize, hiddenSize and numLayers must be positive, got "
           + inputSize + ", " + hiddenSize + ", " + numLayers);
     }
+    ParameterSizes.requireGenerator(name, gen);
+    // Before the arrays below: numLayers = Integer.MAX_VALUE must be an IllegalArgumentException,
+    // not the OutOfMemoryError of four 2^31-element arrays.
+    new ParameterSizes(name, "inputSize=" + inputSize + ", hiddenSize=" + hiddenSize + ", numLayers=" + numLayers)
+        .tensor(gates, hiddenSize, inputSize)
+        .tensors(numLayers - 1L, gates, hiddenSize, hiddenSize)
+        .tensors(numLayers, gates, hiddenSize, hiddenSize)
+        .tensors(bias ? 2L * numLayers : 0, gates, hiddenSize)
+        .check(device);
     this.name = name;
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
@@ -42,16 +51,21 @@ abstract class RecurrentLayers extends Module {
     wHh = new Tensor[numLayers];
     bIh = new Tensor[numLayers];
     bHh = new Tensor[numLayers];
-    for (int l = 0; l < numLayers; l++) {
-      long in = l == 0 ? inputSize : hiddenSize;
-      wIh[l] = registerParameter("weight_ih_l" + l, Tensor.empty(device, DType.F32, gates * hiddenSize, in));
-      wHh[l] = registerParameter("weight_hh_l" + l, Tensor.empty(device, DType.F32, gates * hiddenSize, hiddenSize));
-      if (bias) {
-        bIh[l] = registerParameter("bias_ih_l" + l, Tensor.empty(device, DType.F32, gates * hiddenSize));
-        bHh[l] = registerParameter("bias_hh_l" + l, Tensor.empty(device, DType.F32, gates * hiddenSize));
+    try {
+      for (int l = 0; l < numLayers; l++) {
+        long in = l == 0 ? inputSize : hiddenSize;
+        wIh[l] = registerParameter("weight_ih_l" + l, Tensor.empty(device, DType.F32, gates * hiddenSize, in));
+        wHh[l] = registerParameter("weight_hh_l" + l, Tensor.empty(device, DType.F32, gates * hiddenSize, hiddenSize));
+        if (bias) {
+          bIh[l] = registerParameter("bias_ih_l" + l, Tensor.empty(device, DType.F32, gates * hiddenSize));
+          bHh[l] = registerParameter("bias_hh_l" + l, Tensor.empty(device, DType.F32, gates * hiddenSize));
+        }
       }
+      resetParameters(gen);
+    } catch (RuntimeException | Error e) {
+      close();  // a failure part-way (out of device memory) frees the layers made so far
+      throw e;
     }
-    resetParameters(gen);
   }
 
   public final void resetParameters(Generator gen) {

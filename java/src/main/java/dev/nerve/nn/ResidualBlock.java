@@ -25,16 +25,21 @@ public final class ResidualBlock extends Module {
   }
 
   public ResidualBlock(long in, long out, int stride, Device device, Generator gen) {
-    conv1 = registerModule("conv1", new Conv2d(in, out, 3, stride, 1, 1, 1, false, device, gen));
-    bn1 = registerModule("bn1", new BatchNorm2d(out, 1e-5f, 0.1f, device));
-    conv2 = registerModule("conv2", new Conv2d(out, out, 3, 1, 1, 1, 1, false, device, gen));
-    bn2 = registerModule("bn2", new BatchNorm2d(out, 1e-5f, 0.1f, device));
-    if (stride != 1 || in != out) {
-      projection = registerModule("projection", new Conv2d(in, out, 1, stride, 0, 1, 1, false, device, gen));
-      projectionBn = registerModule("projectionBn", new BatchNorm2d(out, 1e-5f, 0.1f, device));
-    } else {
-      projection = null;
-      projectionBn = null;
+    try {
+      conv1 = registerModule("conv1", new Conv2d(in, out, 3, stride, 1, 1, 1, false, device, gen));
+      bn1 = registerModule("bn1", new BatchNorm2d(out, 1e-5f, 0.1f, device));
+      conv2 = registerModule("conv2", new Conv2d(out, out, 3, 1, 1, 1, 1, false, device, gen));
+      bn2 = registerModule("bn2", new BatchNorm2d(out, 1e-5f, 0.1f, device));
+      if (stride != 1 || in != out) {
+        projection = registerModule("projection", new Conv2d(in, out, 1, stride, 0, 1, 1, false, device, gen));
+        projectionBn = registerModule("projectionBn", new BatchNorm2d(out, 1e-5f, 0.1f, device));
+      } else {
+        projection = null;
+        projectionBn = null;
+      }
+    } catch (RuntimeException | Error e) {
+      close();  // frees the sub-layers made before the failure
+      throw e;
     }
   }
 

@@ -47,15 +47,20 @@ public final class Seq2Seq extends Module {
 
   public Seq2Seq(long srcVocab, long tgtVocab, long embDim, long hidden, long attnDim, Device device, Generator gen) {
     this.hidden = hidden;
-    srcEmb = registerModule("src_embedding", new Embedding(srcVocab, embDim, device, gen));
-    tgtEmb = registerModule("tgt_embedding", new Embedding(tgtVocab, embDim, device, gen));
-    encoder = registerModule("encoder", new LSTM(embDim, hidden, 1, true, device, gen));
-    attention = registerModule("attention", new BahdanauAttention(hidden, hidden, attnDim, device, gen));
-    inY = registerModule("dec_in_y", new Linear(embDim, 4 * hidden, true, device, gen));
-    inC = registerModule("dec_in_context", new Linear(hidden, 4 * hidden, false, device, gen));
-    inH = registerModule("dec_hh", new Linear(hidden, 4 * hidden, true, device, gen));
-    outH = registerModule("out_h", new Linear(hidden, tgtVocab, true, device, gen));
-    outC = registerModule("out_context", new Linear(hidden, tgtVocab, false, device, gen));
+    try {
+      srcEmb = registerModule("src_embedding", new Embedding(srcVocab, embDim, device, gen));
+      tgtEmb = registerModule("tgt_embedding", new Embedding(tgtVocab, embDim, device, gen));
+      encoder = registerModule("encoder", new LSTM(embDim, hidden, 1, true, device, gen));
+      attention = registerModule("attention", new BahdanauAttention(hidden, hidden, attnDim, device, gen));
+      inY = registerModule("dec_in_y", new Linear(embDim, 4 * hidden, true, device, gen));
+      inC = registerModule("dec_in_context", new Linear(hidden, 4 * hidden, false, device, gen));
+      inH = registerModule("dec_hh", new Linear(hidden, 4 * hidden, true, device, gen));
+      outH = registerModule("out_h", new Linear(hidden, tgtVocab, true, device, gen));
+      outC = registerModule("out_context", new Linear(hidden, tgtVocab, false, device, gen));
+    } catch (RuntimeException | Error e) {
+      close();  // frees the sub-layers made before the failure
+      throw e;
+    }
   }
 
   private final class Encoded {

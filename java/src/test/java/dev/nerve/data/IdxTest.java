@@ -228,7 +228,10 @@ class IdxTest {
         assertBad(zero, () -> Idx.readImages(zero), "images of 0x28 pixels");
         // A gzip file whose header claims ~1 GB but which holds nothing must fail fast, not allocate 1 GB.
         Path liar = file("liar.gz", gzip(idx(Idx.MAGIC_LABELS, new int[] {1_000_000_000}, new byte[10])));
-        assertBad(liar, () -> Idx.readLabels(liar), "is truncated", "1,000,000,000 labels", "only 10 bytes");
+        assertBad(liar, () -> Idx.readLabels(liar), "1,000,000,000 labels", "can hold at most");
+        // Declared sizes a gzip file of its size could hold, but the data is short: read, then refused.
+        Path shortGz = file("short.gz", gzip(idx(Idx.MAGIC_LABELS, new int[] {20_000}, new byte[10])));
+        assertBad(shortGz, () -> Idx.readLabels(shortGz), "is truncated", "20,000 labels", "only 10 bytes");
     }
 
     @Test
