@@ -283,7 +283,11 @@ final class ModelActions {
             });
       }
       default -> {
-        Linear m = c.call("new Linear", n + ", 2", null, true, () -> new Linear(n, 2, true, dev, c.gen));
+        // Applied twice: the second application's backward reads the weight (for the gradient of
+        // its input), so a step in between must be refused. After one application only the
+        // input is read (the weight's gradient does not depend on the weight), which PyTorch
+        // accepts too.
+        Linear m = c.call("new Linear", n + ", " + n, null, true, () -> new Linear(n, n, true, dev, c.gen));
         if (m == null) return;
         c.modules.add(m);
         SGD opt = c.call("new SGD", "lr 0.5", null, false, () -> new SGD(m.parameters(), 0.5f));
@@ -296,7 +300,7 @@ final class ModelActions {
           opt.step();
           return Boolean.TRUE;
         });
-        Tensor loss = c.call("Linear.forward", d(in), null, false, () -> m.forward(in).square().sum());
+        Tensor loss = c.call("Linear.forward twice", d(in), null, false, () -> m.forward(m.forward(in)).square().sum());
         if (warm == null || loss == null) return;
         Object stepped = c.call("SGD.step", "between forward and backward", null, false, () -> {
           opt.step();

@@ -50,7 +50,8 @@ final class HostMemory {
     }
 
     LongPointer put(int slot, long[] values) {
-      if (slots.capacity[slot] < values.length) {
+      // memory == null: the first use of the slot, even for an empty array (a 0-D shape).
+      if (slots.memory[slot] == null || slots.capacity[slot] < values.length) {
         free(slots.memory[slot]);
         slots.memory[slot] = null;
         slots.capacity[slot] = 0;
