@@ -46,7 +46,8 @@ void binary_broadcast(int32_t op, bool compare, int32_t ndim, const int64_t* sha
                       const float* a, const int64_t* a_strides, const float* b,
                       const int64_t* b_strides, double* out);
 
-// reduce.cpp
+// reduce.cpp: max and min are NaN when any element is; argmax is the first NaN, else the first
+// largest (PyTorch's rules).
 void reduce(int32_t op, int64_t outer, int64_t n, int64_t inner, const float* x, double* out);
 void argmax(int64_t outer, int64_t n, int64_t inner, const float* x, int32_t* out);
 
