@@ -92,7 +92,7 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* w, const fl
 void conv2d_backward_data(const ConvShape& s, const float* dy, const float* w, double* dx);
 void conv2d_backward_filter(const ConvShape& s, const float* x, const float* dy, double* dw,
                             double* dbias);
-// argmax as int32 (first maximum); y the max.
+// argmax as int32 (the first NaN, else the first maximum); y the max (NaN if any).
 void max_pool2d_forward(const PoolShape& s, const float* x, double* y, int32_t* argmax);
 void avg_pool2d_forward(const PoolShape& s, const float* x, double* y);
 void avg_pool2d_backward(const PoolShape& s, const float* dy, double* dx);
