@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstring>
 #include <new>
+#include <string>
 #include <thread>
 
 #include "context.h"
@@ -102,11 +103,14 @@ nv_status nv_ctx_create(int32_t backend, int32_t device, int32_t threads, nv_ctx
   ctx->kind = backend;
   ctx->device = device;
   ctx->isa = nv::detect_isa();
-  try {
-    ctx->pool.reset(new nv::ThreadPool(threads <= 0 ? default_threads() : threads));
-  } catch (...) {
+  // The pool unwinds itself when a thread cannot start (ThreadPool::start): the caller gets an
+  // error and the library stays usable.
+  const int pool_threads = threads <= 0 ? default_threads() : threads;
+  std::string pool_error;
+  ctx->pool = nv::ThreadPool::start(pool_threads, &pool_error);
+  if (!ctx->pool) {
     delete ctx;
-    return nv::fail(NV_ERR_OUT_OF_MEMORY, "nv_ctx_create: could not start %d threads", threads);
+    return nv::fail(NV_ERR_RESOURCE, "nv_ctx_create: %s", pool_error.c_str());
   }
   nv_status st = table->init(ctx, device);
   if (st != NV_OK) {

@@ -1,6 +1,8 @@
 #include "threadpool.h"
 
+#include <cerrno>
 #include <chrono>
+#include <system_error>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -22,11 +24,43 @@ thread_local bool inside_job = false;
 constexpr auto kWorkerSpin = std::chrono::microseconds(250);
 }  // namespace
 
-ThreadPool::ThreadPool(int threads) : threads_(threads < 1 ? 1 : threads) {
-  for (int i = 1; i < threads_; ++i) workers_.emplace_back([this] { worker_loop(); });
+std::unique_ptr<ThreadPool> ThreadPool::start(int threads, std::string* error, int fail_at) {
+  int index = 0;
+  std::string reason;
+  try {
+    return std::unique_ptr<ThreadPool>(new ThreadPool(threads, fail_at, &index));
+  } catch (const std::system_error& e) {
+    reason = e.code().message();
+  } catch (const std::exception& e) {
+    reason = e.what();
+  }
+  if (error != nullptr) {
+    const std::string of = std::to_string(threads < 1 ? 1 : threads);
+    *error = index > 0 ? "could not start thread " + std::to_string(index) + " of " + of + ": " + reason
+                       : "could not make a pool of " + of + " threads: " + reason;
+  }
+  return nullptr;
 }
 
-ThreadPool::~ThreadPool() {
+ThreadPool::ThreadPool(int threads, int fail_at, int* failed_index)
+    : threads_(threads < 1 ? 1 : threads) {
+  int index = 1;
+  try {
+    workers_.reserve(threads_ - 1);
+    for (; index < threads_; ++index) {
+      if (index == fail_at) throw std::system_error(EAGAIN, std::generic_category());
+      workers_.emplace_back([this] { worker_loop(); });
+    }
+  } catch (...) {
+    stop_and_join();
+    *failed_index = index;
+    throw;
+  }
+}
+
+ThreadPool::~ThreadPool() { stop_and_join(); }
+
+void ThreadPool::stop_and_join() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
@@ -34,7 +68,9 @@ ThreadPool::~ThreadPool() {
     claim_.store(uint64_t(generation_) << 32);
   }
   start_cv_.notify_all();
-  for (auto& w : workers_) w.join();
+  for (auto& w : workers_)
+    if (w.joinable()) w.join();
+  workers_.clear();
 }
 
 void ThreadPool::drain(uint32_t generation, const std::function<void(int64_t)>* job, int64_t tasks) {

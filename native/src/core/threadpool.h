@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -19,7 +21,13 @@ namespace nv {
 
 class ThreadPool {
  public:
-  explicit ThreadPool(int threads);
+  // Starts a pool of `threads` threads: threads - 1 workers, the caller being thread 0. When the
+  // system refuses a worker (pthread_create's EAGAIN under a thread or address-space limit, or
+  // no memory for its bookkeeping), stops and joins the workers already running and returns
+  // nullptr with *error = "could not start thread 37 of 1024: Resource temporarily
+  // unavailable". Throws nothing: libnerve carries its own libstdc++, so no exception may
+  // leave it. fail_at > 0 makes worker fail_at fail as if pthread_create said EAGAIN (tests).
+  static std::unique_ptr<ThreadPool> start(int threads, std::string* error, int fail_at = 0);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
@@ -32,7 +40,13 @@ class ThreadPool {
   void run(int64_t tasks, const std::function<void(int64_t)>& fn);
 
  private:
+  // Throws std::system_error (or bad_alloc) when a worker cannot start, after stop_and_join():
+  // a constructor that throws gets no destructor call, and a joinable std::thread destroyed
+  // would abort the process, a condition variable destroyed under its waiters would hang it.
+  ThreadPool(int threads, int fail_at, int* failed_index);
   void worker_loop();
+  // Tells every worker to return and joins them (the destructor, and a failed constructor).
+  void stop_and_join();
   // Claims and runs tasks of job `generation` until none is left (or a newer job started).
   void drain(uint32_t generation, const std::function<void(int64_t)>* job, int64_t tasks);
 
