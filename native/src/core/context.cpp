@@ -2,7 +2,6 @@
 #include <cstdio>
 #include <cstring>
 #include <new>
-#include <string>
 #include <thread>
 
 #include "context.h"
@@ -105,12 +104,12 @@ nv_status nv_ctx_create(int32_t backend, int32_t device, int32_t threads, nv_ctx
   ctx->isa = nv::detect_isa();
   // The pool unwinds itself when a thread cannot start (ThreadPool::start): the caller gets an
   // error and the library stays usable.
-  const int pool_threads = threads <= 0 ? default_threads() : threads;
-  std::string pool_error;
-  ctx->pool = nv::ThreadPool::start(pool_threads, &pool_error);
+  char pool_error[256];
+  ctx->pool.reset(nv::ThreadPool::start(threads <= 0 ? default_threads() : threads, pool_error,
+                                        sizeof pool_error));
   if (!ctx->pool) {
     delete ctx;
-    return nv::fail(NV_ERR_RESOURCE, "nv_ctx_create: %s", pool_error.c_str());
+    return nv::fail(NV_ERR_RESOURCE, "nv_ctx_create: %s", pool_error);
   }
   nv_status st = table->init(ctx, device);
   if (st != NV_OK) {
