@@ -132,13 +132,14 @@ void concurrent_contexts() {
 int limited_child() {
   rlimit lim{};
   getrlimit(RLIMIT_AS, &lim);
-  // About 1 GiB above what the process maps now: far less than 1024 stacks of 8 MiB.
+  // 512 MiB above what the process maps now: less than 1024 thread stacks of even 1 MiB (glibc
+  // sizes them by RLIMIT_STACK at process start: 8 MiB by default, 32 MiB when unlimited).
   long pages = 0;
   if (FILE* f = std::fopen("/proc/self/statm", "r")) {
     if (std::fscanf(f, "%ld", &pages) != 1) pages = 0;
     std::fclose(f);
   }
-  lim.rlim_cur = rlim_t(pages) * sysconf(_SC_PAGESIZE) + (rlim_t(1) << 30);
+  lim.rlim_cur = rlim_t(pages) * sysconf(_SC_PAGESIZE) + (rlim_t(512) << 20);
   if (setrlimit(RLIMIT_AS, &lim) != 0) {
     std::printf("FAIL setrlimit: %s\n", std::strerror(errno));
     return 1;

@@ -73,9 +73,11 @@ class ThreadLimitTest {
   @Test
   void cpu1024UnderAnAddressSpaceLimitThrowsAndLeavesTheLibraryUsable() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    // A small heap, code cache and class space, so the JVM itself fits under the limit.
+    // A small heap, code cache and class space, so the JVM itself fits under the limit; 8 MiB
+    // thread stacks (glibc sizes them by ulimit -s), so 1024 of them cannot fit whatever the
+    // caller's setting.
     ProcessBuilder pb = new ProcessBuilder("bash", "-c",
-        "ulimit -v 2500000; exec \"$0\" -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=32m "
+        "ulimit -s 8192; ulimit -v 2500000; exec \"$0\" -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=32m "
             + "-XX:CompressedClassSpaceSize=64m -XX:MaxMetaspaceSize=128m -cp \"$1\" " + ThreadLimitTest.class.getName(),
         java, System.getProperty("java.class.path"));
     pb.environment().put("MALLOC_ARENA_MAX", "2");
