@@ -27,6 +27,8 @@ typedef int32_t nv_status;
 #define NV_ERR_UNSUPPORTED 3
 #define NV_ERR_BACKEND_UNAVAILABLE 4
 #define NV_ERR_INTERNAL 5
+/* The system refused a resource other than memory (a thread could not start). */
+#define NV_ERR_RESOURCE 6
 
 /* The message of the last failed call on this thread ("" when none). */
 const char* nv_last_error(void);
@@ -57,7 +59,9 @@ nv_status nv_device_info(int32_t backend, int32_t device, char* name, int32_t na
                          int32_t* major, int32_t* minor, int64_t* total_bytes);
 
 /* Creates a context. threads <= 0 means one per available core (for cuda-sim: the OS threads
- * that run blocks). */
+ * that run blocks). When the system refuses one of the threads (a thread or address-space
+ * limit), fails with NV_ERR_RESOURCE naming it ("could not start thread 37 of 1024: ...") after
+ * stopping the ones already started: nothing is left behind. */
 nv_status nv_ctx_create(int32_t backend, int32_t device, int32_t threads, nv_ctx** out);
 nv_status nv_ctx_destroy(nv_ctx* ctx);
 

@@ -110,6 +110,18 @@ void bad_arguments(nv_ctx* ctx) {
   CHECK_ERR(nv_batch_norm_forward_f32(ctx, 2, 2, 1, x, nullptr, nullptr, nullptr, nullptr, 0.1f,
                                       0.0f, 1, y, nullptr, nullptr),
             NV_ERR_INVALID_ARGUMENT, "eps=0");
+  // Non-finite values: the message says what is wanted, not "must be positive" for inf.
+  CHECK_ERR(nv_batch_norm_forward_f32(ctx, 2, 2, 1, x, nullptr, nullptr, nullptr, nullptr, 0.1f,
+                                      INFINITY, 1, y, nullptr, nullptr),
+            NV_ERR_INVALID_ARGUMENT, "eps=inf must be a positive finite number");
+  CHECK_ERR(nv_batch_norm_forward_f32(ctx, 2, 2, 1, x, nullptr, nullptr, nullptr, nullptr, 0.1f,
+                                      NAN, 1, y, nullptr, nullptr),
+            NV_ERR_INVALID_ARGUMENT, "eps=nan must be a positive finite number");
+  CHECK_ERR(nv_batch_norm_forward_f32(ctx, 2, 2, 1, x, nullptr, nullptr, nullptr, nullptr, NAN,
+                                      1e-5f, 1, y, nullptr, nullptr),
+            NV_ERR_INVALID_ARGUMENT, "momentum=nan must be a number in [0, 1]");
+  CHECK_ERR(nv_dropout_forward_f32(ctx, 8, NAN, 0, 0, x, y, m), NV_ERR_INVALID_ARGUMENT,
+            "nv_dropout_forward_f32: p=nan must be a number in [0, 1]");
   CHECK_ERR(nv_batch_norm_backward_f32(ctx, 2, 2, 1, x, x, nullptr, nullptr, m, 1, y, nullptr, nullptr),
             NV_ERR_INVALID_ARGUMENT, "save_mean is NULL");
   CHECK_ERR(nv_dropout_forward_f32(ctx, 8, 1.5f, 0, 0, x, y, m), NV_ERR_INVALID_ARGUMENT,

@@ -119,6 +119,9 @@ void bad_arguments(nv_ctx* ctx) {
   CHECK_ERR(nv_lstm_cell_forward_f32(ctx, 2, 2, nullptr, b, c, d, a, nullptr), NV_ERR_INVALID_ARGUMENT, "gx is NULL");
   CHECK_ERR(nv_lstm_cell_forward_f32(ctx, 2, 2, a, b, c, d, d, nullptr), NV_ERR_INVALID_ARGUMENT, "same buffer");
   CHECK_ERR(nv_lstm_cell_forward_f32(ctx, INT64_MAX / 2, 8, a, b, c, d, a, nullptr), NV_ERR_INVALID_ARGUMENT, "overflows");
+  // 4H itself overflows here: the message must show B and H as given.
+  CHECK_ERR(nv_gru_cell_forward_f32(ctx, 2, INT64_MAX / 2, a, b, c, d, nullptr), NV_ERR_INVALID_ARGUMENT,
+            "B=2 x H=4611686018427387903 is too large");
   CHECK_ERR(nv_lstm_cell_backward_f32(ctx, 2, 2, nullptr, a, b, c, d, a, b), NV_ERR_INVALID_ARGUMENT, "saved is NULL");
   CHECK_ERR(nv_lstm_cell_backward_f32(ctx, 2, 2, a, a, b, c, d, nullptr, b), NV_ERR_INVALID_ARGUMENT, "dgates is NULL");
   CHECK_ERR(nv_gru_cell_forward_f32(ctx, 2, 2, a, nullptr, c, d, nullptr), NV_ERR_INVALID_ARGUMENT, "gh is NULL");

@@ -195,8 +195,10 @@ nv_status nv_batch_norm_forward_f32(nv_ctx* ctx, int64_t N, int64_t C, int64_t H
   NV_CHECK_CTX(ctx, fn);
   NV_CHECK(N >= 0 && C >= 1 && HW >= 1, "%s: N=%lld C=%lld HW=%lld (N >= 0, C and HW >= 1)",
            fn, (long long)N, (long long)C, (long long)HW);
-  NV_CHECK(std::isfinite(eps) && eps > 0, "%s: eps=%g must be positive", fn, (double)eps);
-  NV_CHECK(momentum >= 0 && momentum <= 1, "%s: momentum=%g is outside [0, 1]", fn, (double)momentum);
+  // The messages say what is wanted: eps=inf is positive, and NaN is inside no interval.
+  NV_CHECK(std::isfinite(eps) && eps > 0, "%s: eps=%g must be a positive finite number", fn, (double)eps);
+  NV_CHECK(momentum >= 0 && momentum <= 1, "%s: momentum=%g must be a number in [0, 1]", fn,
+           (double)momentum);
   if (training) {
     NV_CHECK(N * HW > 1, "%s: training needs more than one value per channel, got N=%lld x "
              "HW=%lld", fn, (long long)N, (long long)HW);
@@ -229,7 +231,7 @@ nv_status nv_dropout_forward_f32(nv_ctx* ctx, int64_t n, float p, uint64_t seed,
   const char* fn = "nv_dropout_forward_f32";
   NV_CHECK_CTX(ctx, fn);
   NV_CHECK_NONNEG(n, "nv_dropout_forward_f32");
-  NV_CHECK(p >= 0.0f && p <= 1.0f, "%s: p=%g is outside [0, 1]", fn, (double)p);
+  NV_CHECK(p >= 0.0f && p <= 1.0f, "%s: p=%g must be a number in [0, 1]", fn, (double)p);
   NV_CHECK_PTRS(n > 0, "nv_dropout_forward_f32", x, y, mask);
   return ctx->backend->dropout_forward_f32(ctx, n, p, seed, offset, x, y, mask);
 }

@@ -4,8 +4,9 @@
 #define NV_CHECK_BH(fn)                                                                     \
   NV_CHECK_NONNEG(B, fn);                                                                   \
   NV_CHECK_NONNEG(H, fn);                                                                   \
-  NV_CHECK(H == 0 || B <= INT64_MAX / 4 / H, fn ": B=%lld x 4H=%lld overflows", (long long)B, \
-           (long long)(4 * H))
+  NV_CHECK(H == 0 || B <= INT64_MAX / 4 / H,                                                \
+           fn ": B=%lld x H=%lld is too large (B x 4H overflows int64)", (long long)B,        \
+           (long long)H)
 
 extern "C" {
 

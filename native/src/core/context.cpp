@@ -102,11 +102,14 @@ nv_status nv_ctx_create(int32_t backend, int32_t device, int32_t threads, nv_ctx
   ctx->kind = backend;
   ctx->device = device;
   ctx->isa = nv::detect_isa();
-  try {
-    ctx->pool.reset(new nv::ThreadPool(threads <= 0 ? default_threads() : threads));
-  } catch (...) {
+  // The pool unwinds itself when a thread cannot start (ThreadPool::start): the caller gets an
+  // error and the library stays usable.
+  char pool_error[256];
+  ctx->pool.reset(nv::ThreadPool::start(threads <= 0 ? default_threads() : threads, pool_error,
+                                        sizeof pool_error));
+  if (!ctx->pool) {
     delete ctx;
-    return nv::fail(NV_ERR_OUT_OF_MEMORY, "nv_ctx_create: could not start %d threads", threads);
+    return nv::fail(NV_ERR_RESOURCE, "nv_ctx_create: %s", pool_error);
   }
   nv_status st = table->init(ctx, device);
   if (st != NV_OK) {

@@ -7,19 +7,30 @@
 // back and a condition-variable wake-up costs tens of microseconds), then sleep, so an idle Nerve
 // never burns a core.
 #pragma once
+#include <pthread.h>
+
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
-#include <thread>
-#include <vector>
 
 namespace nv {
 
 class ThreadPool {
  public:
-  explicit ThreadPool(int threads);
+  // Starts a pool of `threads` threads: threads - 1 workers, the caller being thread 0. When the
+  // system refuses a worker (pthread_create's EAGAIN under a thread or address-space limit),
+  // stops and joins the workers already running and returns nullptr with "could not start
+  // thread 37 of 1024: Resource temporarily unavailable" in error. Nothing on that path throws
+  // or touches a thread_local: libnerve is dlopen'ed with its own libstdc++, so an exception
+  // (whose globals are a thread_local) or a thread_local's first touch makes glibc allocate
+  // thread-local storage, and glibc aborts the process when that fails -- which is just when
+  // memory ran out. fail_at > 0 makes worker fail_at fail as if pthread_create said EAGAIN
+  // (tests).
+  static ThreadPool* start(int threads, char* error, size_t error_len, int fail_at = 0);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
@@ -32,12 +43,17 @@ class ThreadPool {
   void run(int64_t tasks, const std::function<void(int64_t)>& fn);
 
  private:
+  explicit ThreadPool(int threads) : threads_(threads) {}
+  static void* worker_main(void* pool);
   void worker_loop();
+  // Tells every worker to return and joins them (the destructor, and a failed start).
+  void stop_and_join();
   // Claims and runs tasks of job `generation` until none is left (or a newer job started).
   void drain(uint32_t generation, const std::function<void(int64_t)>* job, int64_t tasks);
 
   int threads_;
-  std::vector<std::thread> workers_;
+  std::unique_ptr<pthread_t[]> workers_;  // started_ of them run
+  int started_ = 0;
   std::mutex run_mu_;  // one job at a time
   std::mutex mu_;      // guards job_, tasks_ and the sleep/wake hand-off
   std::condition_variable start_cv_;

@@ -11,16 +11,28 @@ struct RSum {
   static float s(float a, float b) { return a + b; }
   static constexpr float identity = 0.0f;
 };
+// max and min are NaN as soon as one element is (PyTorch's rule). V::max / V::min (vmaxps and
+// its scalar twin) return the second operand when either is NaN, so a NaN already in the
+// accumulator a would be dropped by the next element: keep a where a is NaN. The horizontal
+// step goes lane by lane through s() for the same reason (vector horizontal max drops NaN too).
+template <class R>
+static float h_lanes(V::T a) {
+  float lanes[V::W];
+  V::store(lanes, a);
+  float r = lanes[0];
+  for (int i = 1; i < V::W; ++i) r = R::s(r, lanes[i]);
+  return r;
+}
 struct RMax {
-  static V::T v(V::T a, V::T b) { return V::max(a, b); }
-  static float h(V::T a) { return V::hmax(a); }
-  static float s(float a, float b) { return a > b ? a : b; }
+  static V::T v(V::T a, V::T b) { return V::sel(V::unord(a, a), a, V::max(a, b)); }
+  static float h(V::T a) { return h_lanes<RMax>(a); }
+  static float s(float a, float b) { return a != a ? a : (b != b || b > a ? b : a); }
   static constexpr float identity = -__builtin_inff();
 };
 struct RMin {
-  static V::T v(V::T a, V::T b) { return V::min(a, b); }
-  static float h(V::T a) { return V::hmin(a); }
-  static float s(float a, float b) { return a < b ? a : b; }
+  static V::T v(V::T a, V::T b) { return V::sel(V::unord(a, a), a, V::min(a, b)); }
+  static float h(V::T a) { return h_lanes<RMin>(a); }
+  static float s(float a, float b) { return a != a ? a : (b != b || b < a ? b : a); }
   static constexpr float identity = __builtin_inff();
 };
 
@@ -142,14 +154,13 @@ static void reduce(nv_ctx* ctx, int32_t op, int64_t outer, int64_t n, int64_t in
 }
 
 // Index of the first largest of n contiguous floats: a vectorised max, then a scan for the
-// first element equal to it. NaNs make the max meaningless, so then a scalar pass decides
-// (the first NaN wins, as in PyTorch).
+// first element equal to it. The max is NaN when there is a NaN, and then the first NaN wins
+// (as in PyTorch).
 static int32_t argmax_contiguous(const float* x, int64_t n) {
-  float m = reduce_contiguous<RMax>(x, n);
+  const float m = reduce_contiguous<RMax>(x, n);
+  const bool nan = m != m;
   for (int64_t i = 0; i < n; ++i)
-    if (x[i] == m) return static_cast<int32_t>(i);
-  for (int64_t i = 0; i < n; ++i)
-    if (x[i] != x[i]) return static_cast<int32_t>(i);
+    if (nan ? x[i] != x[i] : x[i] == m) return static_cast<int32_t>(i);
   return 0;
 }
 

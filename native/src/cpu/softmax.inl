@@ -1,6 +1,8 @@
 // Row-wise softmax kernel bodies, compiled once per ISA by isa_sections.inl. No include guard.
 // Every row is max-subtracted, so exp never overflows; a row lives in L1/L2 while we make
-// our two or three passes over it.
+// our two or three passes over it. Special values follow PyTorch without special cases: a NaN,
+// a +inf (inf - inf) or a row of -inf only (-inf - -inf) makes the sum of exponentials NaN, and
+// with it the whole row. row_max may drop a NaN (V::max does); the sum does not.
 
 static inline float row_max(const float* x, int64_t n) {
   V::T m0 = V::set1(-__builtin_inff()), m1 = m0;
@@ -85,11 +87,15 @@ static void log_softmax_forward(nv_ctx* ctx, int64_t rows, int64_t cols, const f
     for (int64_t r = lo; r < hi; ++r) {
       const float* xr = x + r * cols;
       float* yr = y + r * cols;
-      float m = row_max(xr, cols);
-      V::T shift = V::set1(m + std::log(row_exp_sum(xr, cols, m, nullptr)));
+      // (x - m) - log s, in that order: m + log s rounds away log s for huge logits
+      // (log_softmax([1e7, 1e7]) came out -1 instead of -log 2).
+      const float m = row_max(xr, cols);
+      const V::T mv = V::set1(m), log_s = V::set1(std::log(row_exp_sum(xr, cols, m, nullptr)));
       int64_t i = 0;
-      for (; i + V::W <= cols; i += V::W) V::store(yr + i, V::sub(V::load(xr + i), shift));
-      if (i < cols) V::store_n(yr + i, V::sub(V::load_n(xr + i, cols - i), shift), cols - i);
+      for (; i + V::W <= cols; i += V::W)
+        V::store(yr + i, V::sub(V::sub(V::load(xr + i), mv), log_s));
+      if (i < cols)
+        V::store_n(yr + i, V::sub(V::sub(V::load_n(xr + i, cols - i), mv), log_s), cols - i);
     }
   });
 }
@@ -148,7 +154,8 @@ static double xent_rows(int64_t lo, int64_t hi, int64_t rows, int64_t cols, cons
     float m = row_max(xr, cols);
     float s = row_exp_sum(xr, cols, m, dr);
     int32_t label = labels[r];
-    total += static_cast<double>(m) + std::log(static_cast<double>(s)) - xr[label];
+    // (m - x[label]) + log s: even in double, m + log s drops log s when m is near 3e38.
+    total += (static_cast<double>(m) - xr[label]) + std::log(static_cast<double>(s));
     if (dr) {
       row_scale(dr, cols, inv_rows / s);
       dr[label] -= inv_rows;

@@ -35,20 +35,22 @@ struct RSum {
   __device__ static T combine(T a, T b) { return a + b; }
   __device__ static Out out(T a, float scale) { return a * scale; }
 };
+// max and min are NaN as soon as one element is (PyTorch's rule): a NaN b replaces a, and a
+// NaN a stays (every comparison with it is false). fmaxf/fminf would drop NaNs.
 struct RMax {
   using T = float;
   using Out = float;
   __device__ static T init() { return -INFINITY; }
-  __device__ static T step(T a, float v, int32_t) { return v > a ? v : a; }
-  __device__ static T combine(T a, T b) { return b > a ? b : a; }
+  __device__ static T combine(T a, T b) { return b > a || b != b ? b : a; }
+  __device__ static T step(T a, float v, int32_t) { return combine(a, v); }
   __device__ static Out out(T a, float) { return a; }
 };
 struct RMin {
   using T = float;
   using Out = float;
   __device__ static T init() { return INFINITY; }
-  __device__ static T step(T a, float v, int32_t) { return v < a ? v : a; }
-  __device__ static T combine(T a, T b) { return b < a ? b : a; }
+  __device__ static T combine(T a, T b) { return b < a || b != b ? b : a; }
+  __device__ static T step(T a, float v, int32_t) { return combine(a, v); }
   __device__ static Out out(T a, float) { return a; }
 };
 // The first largest; a NaN beats every number (the first NaN wins, as on the CPU).

@@ -49,16 +49,24 @@ struct MaxSum {
   float m, s;
 };
 
+// Special values end as PyTorch's two-pass softmax has them: a NaN anywhere makes m and s NaN
+// (and every output of the row); a +inf makes s NaN when the team's statistics merge
+// (exp(inf - inf)); a row of -inf only keeps m = -inf, s = 0, whose outputs are NaN
+// (exp(-inf - -inf)).
 __device__ __forceinline__ void online_add(MaxSum& a, float v) {
   if (v > a.m) {
     a.s = a.s * expf(a.m - v) + 1.0f;  // exp(-inf) = 0 on the first element
     a.m = v;
+  } else if (v != v) {
+    a.m = a.s = v;  // NaN: later comparisons with m all fail and s stays NaN
   } else if (a.m != -INFINITY) {
     a.s += expf(v - a.m);  // (-inf entries before any finite one add nothing)
   }
 }
 
 __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b) {
+  if (a.m != a.m) return a;  // a NaN statistic wins (the comparisons below would drop it)
+  if (b.m != b.m) return b;
   const float m = b.m > a.m ? b.m : a.m;
   if (m == -INFINITY) return MaxSum{m, 0.0f};
   float s = 0.0f;
@@ -102,8 +110,10 @@ __global__ void softmax_forward_kernel(int64_t rows, int64_t cols, const float* 
     float* yr = y + r * cols;
     MaxSum st = row_stats<kBlock>(xr, cols);
     if (kLog) {
-      const float shift = st.m + logf(st.s);
-      for (int64_t c = team_rank<kBlock>(); c < cols; c += team_size<kBlock>()) yr[c] = xr[c] - shift;
+      // (x - m) - log s, in that order: m + log s rounds away log s for huge logits.
+      const float log_s = logf(st.s);
+      for (int64_t c = team_rank<kBlock>(); c < cols; c += team_size<kBlock>())
+        yr[c] = (xr[c] - st.m) - log_s;
     } else {
       const float inv = 1.0f / st.s;
       for (int64_t c = team_rank<kBlock>(); c < cols; c += team_size<kBlock>())
@@ -145,7 +155,8 @@ __global__ void xent_rows_kernel(int64_t rows, int64_t cols, const float* x,
     const bool ok = label >= 0 && label < cols;
     if (team_rank<kBlock>() == 0) {
       bad[r] = ok ? 0 : 1;
-      row_loss[r] = ok ? double(st.m) + log(double(st.s)) - double(xr[label]) : 0.0;
+      // (m - x[label]) + log s: even in double, m + log s drops log s when m is near 3e38.
+      row_loss[r] = ok ? (double(st.m) - double(xr[label])) + log(double(st.s)) : 0.0;
     }
     if (dlogits != nullptr) {
       float* dr = dlogits + r * cols;

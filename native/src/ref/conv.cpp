@@ -87,7 +87,7 @@ void max_pool2d_forward(const PoolShape& s, const float* x, double* y, int32_t* 
             int64_t ih = p * s.sh - s.ph + r, iw = q * s.sw - s.pw + t;
             if (ih < 0 || ih >= s.H || iw < 0 || iw >= s.W) continue;
             double v = x[(pl * s.H + ih) * s.W + iw];
-            if (at < 0 || v > m) {
+            if (at < 0 || v > m || (std::isnan(v) && !std::isnan(m))) {  // the first NaN wins
               m = v;
               at = ih * s.W + iw;
             }

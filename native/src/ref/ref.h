@@ -46,7 +46,8 @@ void binary_broadcast(int32_t op, bool compare, int32_t ndim, const int64_t* sha
                       const float* a, const int64_t* a_strides, const float* b,
                       const int64_t* b_strides, double* out);
 
-// reduce.cpp
+// reduce.cpp: max and min are NaN when any element is; argmax is the first NaN, else the first
+// largest (PyTorch's rules).
 void reduce(int32_t op, int64_t outer, int64_t n, int64_t inner, const float* x, double* out);
 void argmax(int64_t outer, int64_t n, int64_t inner, const float* x, int32_t* out);
 
@@ -91,7 +92,7 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* w, const fl
 void conv2d_backward_data(const ConvShape& s, const float* dy, const float* w, double* dx);
 void conv2d_backward_filter(const ConvShape& s, const float* x, const float* dy, double* dw,
                             double* dbias);
-// argmax as int32 (first maximum); y the max.
+// argmax as int32 (the first NaN, else the first maximum); y the max (NaN if any).
 void max_pool2d_forward(const PoolShape& s, const float* x, double* y, int32_t* argmax);
 void avg_pool2d_forward(const PoolShape& s, const float* x, double* y);
 void avg_pool2d_backward(const PoolShape& s, const float* dy, double* dx);

@@ -353,7 +353,14 @@ void run_blocks(Job& job) {
 class Pool {
  public:
   explicit Pool(int threads) {
-    for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { loop(); });
+    // A worker the system refuses (EAGAIN under a thread or address-space limit) is left out:
+    // the launching thread runs blocks too, so fewer workers only mean slower launches, and no
+    // exception may leave libnerve.
+    try {
+      workers_.reserve(threads);
+      for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { loop(); });
+    } catch (const std::exception&) {
+    }
     for (auto& t : workers_) t.detach();  // the pool lives until the process exits
   }
 

@@ -35,14 +35,27 @@ public final class Device {
     return cpu(0);
   }
 
-  /** A CPU device whose kernels use the given number of threads (0 = one per core). */
+  /**
+   * A CPU device whose kernels use the given number of threads (0 = one per core).
+   *
+   * @throws IllegalArgumentException for a count outside [0, 1024]
+   * @throws NerveException when the system refuses one of the threads (a limit on threads or
+   *     address space, such as {@code ulimit -v}): "Device.cpu(1024): could not start thread 37
+   *     of 1024: Resource temporarily unavailable". The threads already started are stopped,
+   *     and the library stays usable (a smaller device may still be created).
+   */
   public static Device cpu(int threads) {
     if (threads < 0 || threads > 1024) {
       throw new IllegalArgumentException("Device.cpu: threads must be in [0, 1024], got " + threads);
     }
-    return CPUS.computeIfAbsent(
-        threads,
-        t -> new Device(t == 0 ? "cpu" : "cpu(threads=" + t + ")", Context.create(Backend.CPU, 0, t)));
+    return CPUS.computeIfAbsent(threads, t -> {
+      try {
+        return new Device(t == 0 ? "cpu" : "cpu(threads=" + t + ")", Context.create(Backend.CPU, 0, t));
+      } catch (NerveException e) {
+        String detail = e.getMessage().replaceFirst("^nv_ctx_create: ", "");
+        throw new NerveException("Device.cpu(" + t + "): " + detail, e);
+      }
+    });
   }
 
   /**

@@ -37,7 +37,9 @@ public final class BatchNorm2d extends Module {
    */
   public BatchNorm2d(long channels, float eps, float momentum, Device device) {
     if (channels <= 0) throw new IllegalArgumentException("BatchNorm2d: channels must be positive, got " + channels);
-    if (!(eps > 0)) throw new IllegalArgumentException("BatchNorm2d: eps must be positive, got " + eps);
+    if (!(eps > 0 && Float.isFinite(eps))) {
+      throw new IllegalArgumentException("BatchNorm2d: eps must be a positive finite number, got " + eps);
+    }
     if (!(momentum >= 0 && momentum <= 1)) throw new IllegalArgumentException("BatchNorm2d: momentum must be in [0, 1], got " + momentum);
     this.channels = channels;
     this.eps = eps;
