@@ -45,7 +45,7 @@ public final class NormFunctions {
           + " (input %s)", names[i], c, shape(t), shape(x));
     }
     check(momentum >= 0 && momentum <= 1, "batchNorm: momentum must be in [0, 1], got %s", momentum);
-    check(eps > 0 && Float.isFinite(eps), "batchNorm: eps must be positive and finite, got %s", eps);
+    check(eps > 0 && Float.isFinite(eps), "batchNorm: eps must be a positive finite number, got %s", eps);
     check(!training || n * hw > 1, "batchNorm: training needs more than one value per channel, got input %s (use a"
         + " larger batch, or eval() mode)", shape(x));
     check(training || (runningMean != null && runningVar != null),

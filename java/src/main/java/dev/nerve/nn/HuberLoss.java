@@ -25,7 +25,7 @@ public final class HuberLoss {
   }
 
   public HuberLoss(float delta) {
-    if (!(delta > 0) || Float.isInfinite(delta)) throw new IllegalArgumentException("HuberLoss: delta must be positive, got " + delta);
+    if (!(delta > 0) || Float.isInfinite(delta)) throw new IllegalArgumentException("HuberLoss: delta must be a positive finite number, got " + delta);
     this.delta = delta;
   }
 

@@ -14,7 +14,7 @@ public final class Clipping {
    *
    * <pre>
    * total = sqrt(sum over p of sum(p.grad^2))
-   * if total > maxNorm: p.grad *= maxNorm / (total + 1e-6)
+   * if total > maxNorm or total is NaN: p.grad *= maxNorm / (total + 1e-6)  (NaN gradients everywhere for a NaN norm)
    * </pre>
    *
    * Parameters without a gradient are skipped. One host round trip (the norm).
@@ -33,7 +33,9 @@ public final class Clipping {
       }
       if (sum == null) return 0f;
       float total = (float) Math.sqrt(sum.item());
-      if (total > maxNorm) {
+      // A NaN norm (a NaN gradient somewhere) scales every gradient by NaN, as PyTorch does: a
+      // step must not go ahead on the finite gradients as if nothing happened.
+      if (!(total <= maxNorm)) {
         float coef = maxNorm / (total + 1e-6f);
         for (Tensor p : params) {
           if (p.grad() != null) p.grad().copyFrom(p.grad().mul(coef));

@@ -2,6 +2,7 @@ package dev.nerve.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nerve.Device;
 import dev.nerve.Scope;
@@ -27,6 +28,19 @@ class ClippingTest {
       assertArrayEquals(new float[] {0.8f}, b.grad().toArray(), 1e-5f);
       assertEquals(1f, Clipping.clipGradNorm(List.of(a, b), 2f), 1e-5f); // under the limit: unchanged
       assertArrayEquals(new float[] {0.8f}, b.grad().toArray(), 1e-5f);
+    }
+  }
+
+  @Test
+  void aNanNormMakesEveryGradientNanAsPyTorch() {
+    try (Tensor a = Tensor.of(CPU, new float[] {Float.NaN, 1}, 2).keep().requiresGrad(true);
+        Tensor b = Tensor.of(CPU, new float[] {4}, 1).keep().requiresGrad(true)) {
+      try (Scope s = Scope.open()) {
+        a.mul(a).sum().add(b.mul(b).sum()).mul(0.5f).backward(); // grads = values
+      }
+      assertTrue(Float.isNaN(Clipping.clipGradNorm(List.of(a, b), 1f)));
+      for (float g : a.grad().toArray()) assertTrue(Float.isNaN(g), "a.grad " + g);
+      assertTrue(Float.isNaN(b.grad().toArray()[0]), "b.grad stays finite: a step would go ahead on it");
     }
   }
 
