@@ -29,67 +29,51 @@ public final class Memory {
   }
 
   public static void write(Operand t, float[] data) {
-    Operand.requireContiguous("write", t);
-    try (Pin p = Pin.of("Tensor.of", t)) {
-      Pointer staging = HostMemory.allocate(4L * Math.min(data.length, CHUNK));
-      try {
-        FloatPointer host = new FloatPointer(staging);
-        for (int at = 0; at < data.length; at += CHUNK) {
-          int n = Math.min(CHUNK, data.length - at);
-          host.position(0).put(data, at, n);
-          Native.check(Nerve.nv_write_f32(t.ctx().handle, t.storage().f32(t.offset() + at), host, n), "nv_write_f32", "Tensor.of", "");
-        }
-      } finally {
-        HostMemory.free(staging);
-      }
-    }
+    staged("Tensor.of", t, data.length, (staging, at, n) -> {
+      FloatPointer host = new FloatPointer(staging).put(data, at, n);
+      Native.check(Nerve.nv_write_f32(t.ctx().handle, t.storage().f32(t.offset() + at), host, n), "nv_write_f32", "Tensor.of", "");
+    });
   }
 
   public static void write(Operand t, int[] data) {
-    Operand.requireContiguous("write", t);
-    try (Pin p = Pin.of("Tensor.ofInts", t)) {
-      Pointer staging = HostMemory.allocate(4L * Math.min(data.length, CHUNK));
-      try {
-        IntPointer host = new IntPointer(staging);
-        for (int at = 0; at < data.length; at += CHUNK) {
-          int n = Math.min(CHUNK, data.length - at);
-          host.position(0).put(data, at, n);
-          Native.check(Nerve.nv_write_i32(t.ctx().handle, t.storage().i32(t.offset() + at), host, n), "nv_write_i32", "Tensor.ofInts", "");
-        }
-      } finally {
-        HostMemory.free(staging);
-      }
-    }
+    staged("Tensor.ofInts", t, data.length, (staging, at, n) -> {
+      IntPointer host = new IntPointer(staging).put(data, at, n);
+      Native.check(Nerve.nv_write_i32(t.ctx().handle, t.storage().i32(t.offset() + at), host, n), "nv_write_i32", "Tensor.ofInts", "");
+    });
   }
 
   public static void read(Operand t, float[] out) {
-    Operand.requireContiguous("read", t);
-    try (Pin p = Pin.of("toArray", t)) {
-      Pointer staging = HostMemory.allocate(4L * Math.min(out.length, CHUNK));
-      try {
-        FloatPointer host = new FloatPointer(staging);
-        for (int at = 0; at < out.length; at += CHUNK) {
-          int n = Math.min(CHUNK, out.length - at);
-          Native.check(Nerve.nv_read_f32(t.ctx().handle, t.storage().f32(t.offset() + at), host, n), "nv_read_f32", "toArray", "");
-          host.position(0).get(out, at, n);
-        }
-      } finally {
-        HostMemory.free(staging);
-      }
-    }
+    staged("toArray", t, out.length, (staging, at, n) -> {
+      FloatPointer host = new FloatPointer(staging);
+      Native.check(Nerve.nv_read_f32(t.ctx().handle, t.storage().f32(t.offset() + at), host, n), "nv_read_f32", "toArray", "");
+      host.get(out, at, n);
+    });
   }
 
   public static void read(Operand t, int[] out) {
-    Operand.requireContiguous("read", t);
-    try (Pin p = Pin.of("toIntArray", t)) {
-      Pointer staging = HostMemory.allocate(4L * Math.min(out.length, CHUNK));
+    staged("toIntArray", t, out.length, (staging, at, n) -> {
+      IntPointer host = new IntPointer(staging);
+      Native.check(Nerve.nv_read_i32(t.ctx().handle, t.storage().i32(t.offset() + at), host, n), "nv_read_i32", "toIntArray", "");
+      host.get(out, at, n);
+    });
+  }
+
+  /** One chunk of a staged transfer: elements at..at+n of the Java array through staging. */
+  private interface Chunk {
+    void move(Pointer staging, int at, int n);
+  }
+
+  /**
+   * Moves count 4-byte elements between a Java array and contiguous t through a malloc'd staging
+   * buffer of at most CHUNK elements, chunk by chunk (see HostMemory: not counted by JavaCPP, and
+   * a huge transfer needs no second full-size copy), with t pinned for the whole transfer.
+   */
+  private static void staged(String op, Operand t, int count, Chunk chunk) {
+    Operand.requireContiguous(op, t);
+    try (Pin p = Pin.of(op, t)) {
+      Pointer staging = HostMemory.allocate(4L * Math.min(count, CHUNK));
       try {
-        IntPointer host = new IntPointer(staging);
-        for (int at = 0; at < out.length; at += CHUNK) {
-          int n = Math.min(CHUNK, out.length - at);
-          Native.check(Nerve.nv_read_i32(t.ctx().handle, t.storage().i32(t.offset() + at), host, n), "nv_read_i32", "toIntArray", "");
-          host.position(0).get(out, at, n);
-        }
+        for (int at = 0; at < count; at += CHUNK) chunk.move(staging, at, Math.min(CHUNK, count - at));
       } finally {
         HostMemory.free(staging);
       }
