@@ -12,7 +12,8 @@
  *
  * then the backward by hand (three GEMMs, two column sums, the relu derivative) and an SGD step
  * with momentum over the four parameters. It prints the loss as it falls and the accuracy on a
- * held-out set, and exits 1 when that accuracy is below MARK (3 when a call fails).
+ * held-out set, and exits 1 when that accuracy is below MARK (2 for a bad or missing backend,
+ * 3 when a call fails).
  *
  *   usage: xor_mlp [cpu|cuda|cuda-sim]        (default cpu)
  */
