@@ -42,7 +42,7 @@ public final class F {
   public static Tensor div(Tensor a, Tensor b) { return PointwiseFunctions.binary("div", Binary.DIV, a, b); }
   /** max(a, b), broadcast; the gradient goes to a where a >= b. */
   public static Tensor maximum(Tensor a, Tensor b) { return PointwiseFunctions.binary("maximum", Binary.MAXIMUM, a, b); }
-  /** min(a, b), broadcast; the gradient goes to a where a <= b. */
+  /** min(a, b), broadcast; the gradient goes to a where a &lt;= b. */
   public static Tensor minimum(Tensor a, Tensor b) { return PointwiseFunctions.binary("minimum", Binary.MINIMUM, a, b); }
 
   /** alpha * x + beta. */

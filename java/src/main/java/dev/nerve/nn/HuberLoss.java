@@ -10,7 +10,7 @@ import dev.nerve.Tensor;
  *
  * <pre>
  * a = |input - target|
- * loss = mean(a <= delta ? 0.5 a^2 : delta (a - 0.5 delta))
+ * loss = mean(a &lt;= delta ? 0.5 a^2 : delta (a - 0.5 delta))
  *      = mean(0.5 q^2 + delta (a - q)),   q = min(a, delta) = a - relu(a - delta)
  * </pre>
  *
