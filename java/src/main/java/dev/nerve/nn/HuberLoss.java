@@ -20,15 +20,21 @@ import dev.nerve.Tensor;
 public final class HuberLoss {
   private final float delta;
 
+  /** delta = 1, as PyTorch's default. */
   public HuberLoss() {
     this(1f);
   }
 
+  /**
+   * @param delta where the loss turns from quadratic to linear
+   * @throws IllegalArgumentException unless delta is a positive finite number
+   */
   public HuberLoss(float delta) {
     if (!(delta > 0) || Float.isInfinite(delta)) throw new IllegalArgumentException("HuberLoss: delta must be a positive finite number, got " + delta);
     this.delta = delta;
   }
 
+  /** The mean Huber loss of input against target (same shape), a 0-D tensor. */
   public Tensor forward(Tensor input, Tensor target) {
     return huber(input, target, delta);
   }

@@ -24,6 +24,7 @@ public final class Linear extends Module {
   private final Tensor weight;
   private final Tensor bias;
 
+  /** in to out features with bias, on the default device, drawing from the global generator. */
   public Linear(long in, long out) {
     this(in, out, true, Device.defaultDevice(), Generator.global());
   }
@@ -53,6 +54,7 @@ public final class Linear extends Module {
     }
   }
 
+  /** Draws W and b again uniform in ±1/sqrt(in) from gen. */
   public void resetParameters(Generator gen) {
     float b = (float) (1.0 / Math.sqrt(in));
     try (Grad g = Grad.off()) {
@@ -61,10 +63,12 @@ public final class Linear extends Module {
     }
   }
 
+  /** W [out, in]. */
   public Tensor weight() {
     return weight;
   }
 
+  /** b [out], or null when built without. */
   public Tensor bias() {
     return bias;
   }
