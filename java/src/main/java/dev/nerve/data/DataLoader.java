@@ -12,6 +12,9 @@ import java.util.SplittableRandom;
  * the same seed see the same batches. The last batch is partial unless dropLast.
  *
  * <p>Each {@link Batch} owns its two tensors: close it (or open it inside a {@code Scope}).
+ *
+ * <p>Threads: a loader is not synchronised; iterate it from one thread at a time (each
+ * {@link #iterator()} starts the next epoch). The batches are built on the iterating thread.
  */
 public final class DataLoader implements Iterable<DataLoader.Batch> {
   private final Dataset dataset;
