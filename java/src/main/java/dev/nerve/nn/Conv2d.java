@@ -96,6 +96,13 @@ public final class Conv2d extends Module {
     return bias;
   }
 
+  /**
+   * The convolution of x [N, C, H, W] (f32, on the layer's device): [N, K, P, Q] as in the class
+   * comment.
+   *
+   * @throws IllegalArgumentException naming {@code conv2d} and the shapes when x is not 4-D, has
+   *     another channel count than the weight expects, or is too small for the kernel
+   */
   @Override
   public Tensor forward(Tensor x) {
     return F.conv2d(x, weight, bias, new int[] {stride, stride}, new int[] {padding, padding}, new int[] {dilation, dilation}, groups);

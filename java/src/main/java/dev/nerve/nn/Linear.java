@@ -73,6 +73,12 @@ public final class Linear extends Module {
     return bias;
   }
 
+  /**
+   * y = x W^T + b: x [..., in] (f32, on the layer's device) to y [..., out].
+   *
+   * @throws IllegalArgumentException naming {@code linear} and both shapes when x's last
+   *     dimension is not in, or x is on another device or not f32
+   */
   @Override
   public Tensor forward(Tensor x) {
     return F.linear(x, weight, bias);

@@ -31,6 +31,9 @@ public final class Sequential extends Module {
    * Applies each layer in turn; the intermediate activations are ordinary tensors, owned by the
    * caller's scope.
    */
+  /**
+   * Applies the modules in order: module i+1 gets module i's output.
+   */
   @Override
   public Tensor forward(Tensor x) {
     Tensor h = x;
