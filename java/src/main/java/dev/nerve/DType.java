@@ -2,7 +2,9 @@ package dev.nerve;
 
 /** Element types: 32-bit float (values, gradients) and 32-bit int (labels, indices). */
 public enum DType {
+  /** 32-bit IEEE float: values, weights, gradients. */
   F32(4, "f32"),
+  /** 32-bit signed int: class labels and indices. */
   I32(4, "i32");
 
   private final int bytes;
@@ -13,6 +15,7 @@ public enum DType {
     this.label = label;
   }
 
+  /** The size of one element in bytes (4 for both). */
   public int bytes() {
     return bytes;
   }

@@ -131,6 +131,10 @@ public final class Device {
     return d != null ? d : cpu();
   }
 
+  /**
+   * Sets the device {@link #defaultDevice()} returns for every thread (null: the CPU again).
+   * Set it once at start-up: one setting shared by all threads.
+   */
   public static void setDefaultDevice(Device device) {
     defaultDevice = device;
   }
@@ -140,10 +144,12 @@ public final class Device {
     return context;
   }
 
+  /** The device's name as {@link #parse} reads it: "cpu", "cuda:0", "cuda-sim", ... */
   public String name() {
     return name;
   }
 
+  /** The number of kernel threads of this device (CPU: one per core unless given). */
   public int threads() {
     return context.threads();
   }

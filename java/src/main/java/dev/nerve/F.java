@@ -28,7 +28,13 @@ public final class F {
   private F() {}
 
   /** Comparison ops, returning 1.0 where true and 0.0 elsewhere (no gradient). */
-  public enum Compare { EQ, GT, GE, LT, LE }
+  public enum Compare {
+    /** a == b. */ EQ,
+    /** a &gt; b. */ GT,
+    /** a &gt;= b. */ GE,
+    /** a &lt; b. */ LT,
+    /** a &lt;= b. */ LE
+  }
 
   // ---------------------------------------------------------------- pointwise (broadcasting)
 
@@ -42,19 +48,26 @@ public final class F {
   public static Tensor div(Tensor a, Tensor b) { return PointwiseFunctions.binary("div", Binary.DIV, a, b); }
   /** max(a, b), broadcast; the gradient goes to a where a >= b. */
   public static Tensor maximum(Tensor a, Tensor b) { return PointwiseFunctions.binary("maximum", Binary.MAXIMUM, a, b); }
-  /** min(a, b), broadcast; the gradient goes to a where a <= b. */
+  /** min(a, b), broadcast; the gradient goes to a where a &lt;= b. */
   public static Tensor minimum(Tensor a, Tensor b) { return PointwiseFunctions.binary("minimum", Binary.MINIMUM, a, b); }
 
   /** alpha * x + beta. */
   public static Tensor scaleShift(Tensor x, float alpha, float beta) {
     return PointwiseFunctions.unary("scaleShift", Unary.SCALE_SHIFT, x, alpha, beta);
   }
+  /** -x. */
   public static Tensor neg(Tensor x) { return PointwiseFunctions.unary("neg", Unary.NEG, x, 0, 0); }
+  /** e^x, elementwise. */
   public static Tensor exp(Tensor x) { return PointwiseFunctions.unary("exp", Unary.EXP, x, 0, 0); }
+  /** Natural logarithm ln(x), elementwise (-inf at 0, NaN below). */
   public static Tensor log(Tensor x) { return PointwiseFunctions.unary("log", Unary.LOG, x, 0, 0); }
+  /** sqrt(x), elementwise (NaN below 0). */
   public static Tensor sqrt(Tensor x) { return PointwiseFunctions.unary("sqrt", Unary.SQRT, x, 0, 0); }
+  /** |x|, elementwise; the gradient at 0 is 0. */
   public static Tensor abs(Tensor x) { return PointwiseFunctions.unary("abs", Unary.ABS, x, 0, 0); }
+  /** x^2, elementwise. */
   public static Tensor square(Tensor x) { return PointwiseFunctions.unary("square", Unary.SQUARE, x, 0, 0); }
+  /** 1 / x, elementwise. */
   public static Tensor reciprocal(Tensor x) { return PointwiseFunctions.unary("reciprocal", Unary.RECIPROCAL, x, 0, 0); }
   /** x ^ p. */
   public static Tensor pow(Tensor x, float p) { return PointwiseFunctions.unary("pow", Unary.POW, x, p, 0); }
@@ -64,10 +77,12 @@ public final class F {
   public static Tensor leakyRelu(Tensor x, float slope) { return PointwiseFunctions.unary("leakyRelu", Unary.LEAKY_RELU, x, slope, 0); }
   /** 1 / (1 + exp(-x)). */
   public static Tensor sigmoid(Tensor x) { return PointwiseFunctions.unary("sigmoid", Unary.SIGMOID, x, 0, 0); }
+  /** tanh(x), elementwise. */
   public static Tensor tanh(Tensor x) { return PointwiseFunctions.unary("tanh", Unary.TANH, x, 0, 0); }
   /** log(1 + exp(x)), computed stably. */
   public static Tensor softplus(Tensor x) { return PointwiseFunctions.unary("softplus", Unary.SOFTPLUS, x, 0, 0); }
 
+  /** op(a, b), broadcast: 1.0 where it holds and 0.0 elsewhere, f32; no gradient. */
   public static Tensor compare(Tensor a, Tensor b, Compare op) { return PointwiseFunctions.compare(a, b, op); }
 
   /** A copy converted to dtype (f32 to i32 truncates toward zero); no gradient. */
@@ -88,8 +103,11 @@ public final class F {
 
   /** Sum of all elements, a 0-D tensor. */
   public static Tensor sum(Tensor x) { return ReductionFunctions.reduceAll("sum", x, false); }
+  /** Sum along dim (negative counts from the end); keepDim keeps it as a dimension of size 1. */
   public static Tensor sum(Tensor x, int dim, boolean keepDim) { return ReductionFunctions.reduce("sum", x, dim, keepDim, false); }
+  /** Mean of all elements, a 0-D tensor. */
   public static Tensor mean(Tensor x) { return ReductionFunctions.reduceAll("mean", x, true); }
+  /** Mean along dim (negative counts from the end); keepDim keeps it as a dimension of size 1. */
   public static Tensor mean(Tensor x, int dim, boolean keepDim) { return ReductionFunctions.reduce("mean", x, dim, keepDim, true); }
   /** Maximum along dim; the gradient goes to every position that holds the maximum. */
   public static Tensor max(Tensor x, int dim, boolean keepDim) { return ReductionFunctions.max(x, dim, keepDim); }
@@ -98,7 +116,9 @@ public final class F {
 
   // ---------------------------------------------------------------- softmax and losses
 
+  /** softmax(x)_i = exp(x_i - max x) / sum_j exp(x_j - max x) along dim (numerically stable). */
   public static Tensor softmax(Tensor x, int dim) { return SoftmaxFunctions.softmax(x, dim, false); }
+  /** log softmax(x)_i = x_i - max x - log sum_j exp(x_j - max x) along dim. */
   public static Tensor logSoftmax(Tensor x, int dim) { return SoftmaxFunctions.softmax(x, dim, true); }
 
   /**

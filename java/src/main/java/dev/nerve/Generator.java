@@ -22,10 +22,12 @@ public final class Generator {
     global = new Generator(seed);
   }
 
+  /** A generator starting at offset 0 of the stream for seed; the same seed gives the same draws. */
   public Generator(long seed) {
     this.seed = seed;
   }
 
+  /** The seed this generator was created with. */
   public long seed() {
     return seed;
   }

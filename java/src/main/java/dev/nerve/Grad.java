@@ -10,6 +10,11 @@ public final class Grad implements AutoCloseable {
 
   private Grad() {}
 
+  /**
+   * Turns recording off on this thread until the returned handle is closed (nested calls
+   * count: recording resumes when the outermost closes). Inside, ops build no graph and results do
+   * not require gradients: use it for evaluation and inference.
+   */
   public static Grad off() {
     DISABLED.get()[0]++;
     return new Grad();

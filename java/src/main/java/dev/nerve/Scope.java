@@ -20,7 +20,7 @@ import java.util.List;
  * <pre>{@code
  * for (int step = 0; step < steps; step++) {
  *   try (Scope s = Scope.open()) {
- *     Tensor loss = model.forward(x).crossEntropy(y);
+ *     Tensor loss = F.crossEntropy(model.forward(x), y);
  *     loss.backward();
  *     optimizer.step();
  *   } // every intermediate tensor of the step is freed here
@@ -36,6 +36,11 @@ public final class Scope implements AutoCloseable {
 
   private Scope() {}
 
+  /**
+   * Opens a scope on the current thread, nested inside any scope it already has open.
+   *
+   * @return the scope; close it (try-with-resources) on this thread
+   */
   public static Scope open() {
     Scope scope = new Scope();
     STACK.get().push(scope);

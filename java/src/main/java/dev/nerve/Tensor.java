@@ -103,14 +103,17 @@ public final class Tensor implements AutoCloseable {
     return MemoryFunctions.empty(device, dtype, shape);
   }
 
+  /** A contiguous f32 tensor of zeros with the given shape (no dimensions: a 0-D scalar). */
   public static Tensor zeros(Device device, long... shape) {
     return MemoryFunctions.full("Tensor.zeros", device, 0f, shape);
   }
 
+  /** A contiguous f32 tensor of ones with the given shape. */
   public static Tensor ones(Device device, long... shape) {
     return MemoryFunctions.full("Tensor.ones", device, 1f, shape);
   }
 
+  /** A contiguous f32 tensor with every element equal to value. */
   public static Tensor full(Device device, float value, long... shape) {
     return MemoryFunctions.full(device, value, shape);
   }
@@ -120,10 +123,17 @@ public final class Tensor implements AutoCloseable {
     return of(Device.defaultDevice(), data, shape);
   }
 
+  /**
+   * An f32 tensor on device holding a copy of data (row-major); data.length must equal the
+   * product of shape. With no shape: a 1-D tensor of data.length elements (0-D for one value).
+   *
+   * @throws IllegalArgumentException when the lengths disagree or a size is negative
+   */
   public static Tensor of(Device device, float[] data, long... shape) {
     return MemoryFunctions.of(device, data, shape);
   }
 
+  /** A 0-D (shape []) f32 tensor holding value. */
   public static Tensor scalar(Device device, float value) {
     return of(device, new float[] {value});
   }
@@ -133,6 +143,10 @@ public final class Tensor implements AutoCloseable {
     return ofInts(Device.defaultDevice(), data, shape);
   }
 
+  /**
+   * An i32 tensor on device holding a copy of data (labels, indices); with no shape, a 1-D
+   * tensor of data.length elements.
+   */
   public static Tensor ofInts(Device device, int[] data, long... shape) {
     return MemoryFunctions.ofInts(device, data, shape);
   }
@@ -171,6 +185,7 @@ public final class Tensor implements AutoCloseable {
     return data.storage().deviceAddress() + data.offset() * dtype.bytes();
   }
 
+  /** The sizes of the dimensions (a copy); empty for a 0-D tensor. */
   public long[] shape() {
     return data.shape().clone();
   }
@@ -180,34 +195,42 @@ public final class Tensor implements AutoCloseable {
     return data.size(Shapes.dim("size", d, data.dim()));
   }
 
+  /** The number of dimensions. */
   public int dim() {
     return data.dim();
   }
 
+  /** The number of elements (the product of the shape; 1 for a 0-D tensor). */
   public long numel() {
     return data.numel();
   }
 
+  /** The step in elements between neighbours along each dimension (a copy). */
   public long[] strides() {
     return data.strides().clone();
   }
 
+  /** The position of the first element in the storage, in elements (views start inside it). */
   public long offset() {
     return data.offset();
   }
 
+  /** The element type, f32 or i32. */
   public DType dtype() {
     return dtype;
   }
 
+  /** The device whose memory holds the elements. */
   public Device device() {
     return device;
   }
 
+  /** True when the elements lie in row-major order without gaps (no transposed or sliced view). */
   public boolean isContiguous() {
     return data.isContiguous();
   }
 
+  /** True once {@link #close()} ran (directly or through a scope). */
   public boolean isClosed() {
     return closed;
   }
@@ -228,6 +251,7 @@ public final class Tensor implements AutoCloseable {
     return this;
   }
 
+  /** True after {@link #keep()}: no scope will close this tensor. */
   public boolean isKept() {
     return kept;
   }
@@ -247,6 +271,7 @@ public final class Tensor implements AutoCloseable {
 
   // ------------------------------------------------------------------ autograd
 
+  /** True when backward() computes a gradient for this tensor or it depends on one that does. */
   public boolean requiresGrad() {
     return requiresGrad;
   }
@@ -366,6 +391,7 @@ public final class Tensor implements AutoCloseable {
     return MemoryFunctions.toArray(this);
   }
 
+  /** Copies the values of an i32 tensor to a new Java array (row-major). */
   public int[] toIntArray() {
     return MemoryFunctions.toIntArray(this);
   }
@@ -397,6 +423,7 @@ public final class Tensor implements AutoCloseable {
     return Views.flatten(this, startDim);
   }
 
+  /** A view with dimensions d0 and d1 swapped (no copy; negative dims count from the end). */
   public Tensor transpose(int d0, int d1) {
     return Views.transpose(this, d0, d1);
   }
@@ -406,6 +433,7 @@ public final class Tensor implements AutoCloseable {
     return Views.t(this);
   }
 
+  /** A view whose dimension i is this tensor's dims[i] (no copy); dims is a permutation. */
   public Tensor permute(int... dims) {
     return Views.permute(this, dims);
   }
@@ -415,6 +443,7 @@ public final class Tensor implements AutoCloseable {
     return Views.slice(this, dim, start, end);
   }
 
+  /** A view with a new dimension of size 1 at position dim. */
   public Tensor unsqueeze(int dim) {
     return Views.unsqueeze(this, dim);
   }
@@ -426,38 +455,71 @@ public final class Tensor implements AutoCloseable {
 
   // ------------------------------------------------------------------ math (see F for the formulas)
 
+  /** this + o, broadcast ({@link F#add}). */
   public Tensor add(Tensor o) { return F.add(this, o); }
+  /** this - o, broadcast ({@link F#sub}). */
   public Tensor sub(Tensor o) { return F.sub(this, o); }
+  /** this * o, broadcast ({@link F#mul}). */
   public Tensor mul(Tensor o) { return F.mul(this, o); }
+  /** this / o, broadcast ({@link F#div}). */
   public Tensor div(Tensor o) { return F.div(this, o); }
+  /** max(this, o), broadcast ({@link F#maximum}). */
   public Tensor maximum(Tensor o) { return F.maximum(this, o); }
+  /** min(this, o), broadcast ({@link F#minimum}). */
   public Tensor minimum(Tensor o) { return F.minimum(this, o); }
+  /** this + s. */
   public Tensor add(float s) { return F.scaleShift(this, 1f, s); }
+  /** this - s. */
   public Tensor sub(float s) { return F.scaleShift(this, 1f, -s); }
+  /** this * s. */
   public Tensor mul(float s) { return F.scaleShift(this, s, 0f); }
+  /** this / s (multiplies by 1 / s). */
   public Tensor div(float s) { return F.scaleShift(this, 1f / s, 0f); }
+  /** -this. */
   public Tensor neg() { return F.neg(this); }
+  /** e^this, elementwise. */
   public Tensor exp() { return F.exp(this); }
+  /** ln(this), elementwise. */
   public Tensor log() { return F.log(this); }
+  /** sqrt(this), elementwise. */
   public Tensor sqrt() { return F.sqrt(this); }
+  /** |this|, elementwise. */
   public Tensor abs() { return F.abs(this); }
+  /** this^2, elementwise. */
   public Tensor square() { return F.square(this); }
+  /** this^p, elementwise. */
   public Tensor pow(float p) { return F.pow(this, p); }
+  /** max(this, 0). */
   public Tensor relu() { return F.relu(this); }
+  /** 1 / (1 + exp(-this)). */
   public Tensor sigmoid() { return F.sigmoid(this); }
+  /** tanh(this). */
   public Tensor tanh() { return F.tanh(this); }
+  /** log(1 + exp(this)), computed stably. */
   public Tensor softplus() { return F.softplus(this); }
+  /** Matrix product ({@link F#matmul}: [M, K] x [K, N], batched, or [..., K] x [K, N]). */
   public Tensor matmul(Tensor o) { return F.matmul(this, o); }
+  /** Sum of all elements, a 0-D tensor. */
   public Tensor sum() { return F.sum(this); }
+  /** Sum along dim; keepDim keeps it as a dimension of size 1. */
   public Tensor sum(int dim, boolean keepDim) { return F.sum(this, dim, keepDim); }
+  /** Mean of all elements, a 0-D tensor. */
   public Tensor mean() { return F.mean(this); }
+  /** Mean along dim; keepDim keeps it as a dimension of size 1. */
   public Tensor mean(int dim, boolean keepDim) { return F.mean(this, dim, keepDim); }
+  /** Maximum along dim ({@link F#max}). */
   public Tensor max(int dim, boolean keepDim) { return F.max(this, dim, keepDim); }
+  /** Index of the first maximum along dim, as i32 ({@link F#argmax}). */
   public Tensor argmax(int dim) { return F.argmax(this, dim); }
+  /** Softmax along dim ({@link F#softmax}). */
   public Tensor softmax(int dim) { return F.softmax(this, dim); }
+  /** Log-softmax along dim ({@link F#logSoftmax}). */
   public Tensor logSoftmax(int dim) { return F.logSoftmax(this, dim); }
+  /** 1.0 where this == o, else 0.0 (broadcast, no gradient). */
   public Tensor eq(Tensor o) { return F.compare(this, o, F.Compare.EQ); }
+  /** 1.0 where this &gt; o, else 0.0 (broadcast, no gradient). */
   public Tensor gt(Tensor o) { return F.compare(this, o, F.Compare.GT); }
+  /** 1.0 where this &lt; o, else 0.0 (broadcast, no gradient). */
   public Tensor lt(Tensor o) { return F.compare(this, o, F.Compare.LT); }
   /** Converts to another dtype (f32 to i32 truncates toward zero). */
   public Tensor toType(DType t) { return F.cast(this, t); }

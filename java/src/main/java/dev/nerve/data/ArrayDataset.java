@@ -9,6 +9,12 @@ public final class ArrayDataset implements Dataset {
   private final long[] exampleShape;
   private final int exampleSize;
 
+  /**
+   * Example i is features[i * n, (i + 1) * n) with n the product of exampleShape, and labels[i].
+   *
+   * @throws IllegalArgumentException when features.length is not labels.length * n or a size is
+   *     not positive
+   */
   public ArrayDataset(float[] features, int[] labels, long... exampleShape) {
     if (features == null || labels == null) throw new IllegalArgumentException("ArrayDataset: features or labels is null");
     long size = 1;

@@ -12,6 +12,9 @@ import java.util.SplittableRandom;
  * the same seed see the same batches. The last batch is partial unless dropLast.
  *
  * <p>Each {@link Batch} owns its two tensors: close it (or open it inside a {@code Scope}).
+ *
+ * <p>Threads: a loader is not synchronised; iterate it from one thread at a time (each
+ * {@link #iterator()} starts the next epoch). The batches are built on the iterating thread.
  */
 public final class DataLoader implements Iterable<DataLoader.Batch> {
   private final Dataset dataset;
@@ -22,6 +25,14 @@ public final class DataLoader implements Iterable<DataLoader.Batch> {
   private final Device device;
   private int epoch;
 
+  /**
+   * @param batchSize examples per batch (&gt; 0)
+   * @param shuffle draws a new order each epoch from (seed, epoch); else the dataset's order
+   * @param seed the shuffling seed
+   * @param dropLast leaves out the last batch when it is partial
+   * @param device where the batch tensors are made
+   * @throws IllegalArgumentException for a null dataset or device or a batch size that is not positive
+   */
   public DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast, Device device) {
     if (dataset == null) throw new IllegalArgumentException("DataLoader: dataset is null");
     if (batchSize <= 0) throw new IllegalArgumentException("DataLoader: batch size must be positive, got " + batchSize);
@@ -34,6 +45,7 @@ public final class DataLoader implements Iterable<DataLoader.Batch> {
     this.device = device;
   }
 
+  /** Keeps the partial last batch; batches on the default device. */
   public DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed) {
     this(dataset, batchSize, shuffle, seed, false, Device.defaultDevice());
   }
@@ -44,6 +56,7 @@ public final class DataLoader implements Iterable<DataLoader.Batch> {
     return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
   }
 
+  /** The number of examples per batch (the last may have fewer). */
   public int batchSize() {
     return batchSize;
   }
@@ -107,6 +120,7 @@ public final class DataLoader implements Iterable<DataLoader.Batch> {
 
   /** Features and labels of one batch. */
   public record Batch(Tensor x, Tensor y) implements AutoCloseable {
+    /** The number of examples in this batch. */
     public int size() {
       return (int) y.size(0);
     }

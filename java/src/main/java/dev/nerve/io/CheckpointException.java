@@ -8,10 +8,12 @@ import java.io.IOException;
  * is wrong; the model and optimizer are left as they were.
  */
 public final class CheckpointException extends IOException {
+  /** An exception with the given message (it names the file). */
   public CheckpointException(String message) {
     super(message);
   }
 
+  /** An exception with the given message and cause. */
   public CheckpointException(String message, Throwable cause) {
     super(message, cause);
   }

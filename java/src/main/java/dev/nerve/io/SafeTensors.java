@@ -73,18 +73,22 @@ public final class SafeTensors {
       this.data = data;
     }
 
+    /** The tensor's name in the file. */
     public String name() {
       return name;
     }
 
+    /** The safetensors dtype name: "F32", "I32", ... */
     public String dtype() {
       return dtype;
     }
 
+    /** The shape (a copy). */
     public long[] shape() {
       return shape.clone();
     }
 
+    /** The number of elements. */
     public long numel() {
       long n = 1;
       for (long s : shape) n *= s;

@@ -16,10 +16,13 @@ public interface StatefulOptimizer extends Stateful {
   /** The parameters the optimizer updates, in order (the indices of the state names). */
   List<Tensor> parameters();
 
+  /** The number of steps taken. */
   long stepCount();
 
+  /** The current learning rate. */
   float lr();
 
+  /** Sets the learning rate for the following steps. */
   void setLr(float lr);
 
   /**

@@ -8,6 +8,7 @@ import dev.nerve.F;
  * pooling, the head of a ResNet.
  */
 public final class AdaptiveAvgPool2d extends FunctionModule {
+  /** Pools [N, C, H, W] to [N, C, outH, outW]; H and W must be multiples of outH and outW. */
   public AdaptiveAvgPool2d(int outH, int outW) {
     super(name(outH, outW), x -> F.adaptiveAvgPool2d(x, outH, outW));
   }

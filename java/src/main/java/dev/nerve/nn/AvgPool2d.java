@@ -12,6 +12,11 @@ public final class AvgPool2d extends FunctionModule {
     this(kernel, kernel, 0, false, true);
   }
 
+  /**
+   * @param ceilMode rounds the output size up instead of down
+   * @param countIncludePad divides by kernel^2 also where the window covers padding (else by the
+   *     number of real elements)
+   */
   public AvgPool2d(int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
     super(poolName("AvgPool2d", kernel, stride, padding) + ")",
         x -> F.avgPool2d(x, kernel, stride, padding, ceilMode, countIncludePad));

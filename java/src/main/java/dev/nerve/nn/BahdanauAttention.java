@@ -24,6 +24,11 @@ public final class BahdanauAttention extends Module {
   private final Linear wk;
   private final Tensor v;
 
+  /**
+   * @param queryDim Dq, the size of the query (the decoder state)
+   * @param keyDim Dk, the size of each key
+   * @param attnDim the size of the hidden layer of the score (W_q, W_k: [attnDim, D], v: [attnDim])
+   */
   public BahdanauAttention(long queryDim, long keyDim, long attnDim, Device device, Generator gen) {
     this.queryDim = queryDim;
     this.keyDim = keyDim;
@@ -46,6 +51,7 @@ public final class BahdanauAttention extends Module {
     return wk.forward(keys);
   }
 
+  /** Context [B, Dv] and weights [B, S] for one query per batch row; mask may be null. */
   public AttentionOutput forward(Tensor query, Tensor keys, Tensor values, Tensor mask) {
     Attention.check("BahdanauAttention", query, queryDim, keys, keyDim, values, mask);
     return forwardProjected(query, projectKeys(keys), values, mask);

@@ -24,6 +24,7 @@ public final class BatchNorm2d extends Module {
   private final Tensor runningMean;
   private final Tensor runningVar;
 
+  /** eps 1e-5, momentum 0.1, on the default device. */
   public BatchNorm2d(long channels) {
     this(channels, 1e-5f, 0.1f, Device.defaultDevice());
   }
@@ -57,6 +58,7 @@ public final class BatchNorm2d extends Module {
     }
   }
 
+  /** Weight 1, bias 0, running mean 0, running variance 1. */
   public void resetParameters() {
     try (Grad g = Grad.off()) {
       weight.fill(1f);
@@ -66,18 +68,22 @@ public final class BatchNorm2d extends Module {
     }
   }
 
+  /** The scale per channel [C] (gamma). */
   public Tensor weight() {
     return weight;
   }
 
+  /** The shift per channel [C] (beta). */
   public Tensor bias() {
     return bias;
   }
 
+  /** The running mean per channel [C], a buffer (saved, not trained). */
   public Tensor runningMean() {
     return runningMean;
   }
 
+  /** The running (unbiased) variance per channel [C], a buffer. */
   public Tensor runningVar() {
     return runningVar;
   }

@@ -34,6 +34,7 @@ public final class Conv2d extends Module {
     this(in, out, kernel, 1, 0, 1, 1, true, Device.defaultDevice(), Generator.global());
   }
 
+  /** A kernel x kernel convolution with the given stride and padding, no dilation, one group, with bias. */
   public Conv2d(long in, long out, int kernel, int stride, int padding) {
     this(in, out, kernel, stride, padding, 1, 1, true, Device.defaultDevice(), Generator.global());
   }
@@ -74,6 +75,7 @@ public final class Conv2d extends Module {
     }
   }
 
+  /** Draws weight and bias again as at construction, from gen. */
   public void resetParameters(Generator gen) {
     try (Grad g = Grad.off()) {
       Init.kaimingUniform(weight, gen);
@@ -84,14 +86,23 @@ public final class Conv2d extends Module {
     }
   }
 
+  /** The kernels [K, C/groups, R, S]. */
   public Tensor weight() {
     return weight;
   }
 
+  /** The bias [K], or null when built without. */
   public Tensor bias() {
     return bias;
   }
 
+  /**
+   * The convolution of x [N, C, H, W] (f32, on the layer's device): [N, K, P, Q] as in the class
+   * comment.
+   *
+   * @throws IllegalArgumentException naming {@code conv2d} and the shapes when x is not 4-D, has
+   *     another channel count than the weight expects, or is too small for the kernel
+   */
   @Override
   public Tensor forward(Tensor x) {
     return F.conv2d(x, weight, bias, new int[] {stride, stride}, new int[] {padding, padding}, new int[] {dilation, dilation}, groups);

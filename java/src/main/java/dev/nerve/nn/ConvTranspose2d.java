@@ -27,6 +27,7 @@ public final class ConvTranspose2d extends Module {
   private final Tensor weight;
   private final Tensor bias;
 
+  /** No output padding, with bias, on the default device. */
   public ConvTranspose2d(long in, long out, int kernel, int stride, int padding) {
     this(in, out, kernel, stride, padding, 0, Device.defaultDevice(), Generator.global());
   }
@@ -63,6 +64,7 @@ public final class ConvTranspose2d extends Module {
     }
   }
 
+  /** Draws weight and bias again as at construction, from gen. */
   public void resetParameters(Generator gen) {
     double fanIn = (double) out * kernel * kernel;
     try (Grad g = Grad.off()) {
@@ -73,6 +75,7 @@ public final class ConvTranspose2d extends Module {
     }
   }
 
+  /** The kernels [in, out, k, k]. */
   public Tensor weight() {
     return weight;
   }

@@ -13,6 +13,7 @@ public final class Dropout extends Module {
   private final float p;
   private final Generator gen;
 
+  /** Dropout with probability p in [0, 1), masks drawn from {@link dev.nerve.Generator#global()}. */
   public Dropout(float p) {
     this(p, null);
   }

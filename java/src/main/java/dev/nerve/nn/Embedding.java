@@ -17,6 +17,7 @@ public final class Embedding extends Module {
   private final long dim;
   private final Tensor weight;
 
+  /** num rows of dim numbers, on the default device, drawing from the global generator. */
   public Embedding(long num, long dim) {
     this(num, dim, Device.defaultDevice(), Generator.global());
   }
@@ -43,6 +44,7 @@ public final class Embedding extends Module {
     }
   }
 
+  /** The table [num, dim]. */
   public Tensor weight() {
     return weight;
   }

@@ -15,6 +15,7 @@ import dev.nerve.Tensor;
  * <p>Shapes and initialisation as {@link RNN}; weights [3 hidden, in] and [3 hidden, hidden].
  */
 public final class GRU extends HiddenStateLayers {
+  /** One layer, time-major, on the default device, drawing from the global generator. */
   public GRU(long inputSize, long hiddenSize) {
     this(inputSize, hiddenSize, 1, false, Device.defaultDevice(), Generator.global());
   }

@@ -10,6 +10,7 @@ import dev.nerve.Tensor;
  * h_prev [B, hidden] or null (zeros). Two GEMMs and one fused kernel.
  */
 public final class GRUCell extends RecurrentCell {
+  /** On the default device, drawing from the global generator. */
   public GRUCell(long inputSize, long hiddenSize) {
     this(inputSize, hiddenSize, Device.defaultDevice(), Generator.global());
   }
@@ -25,6 +26,7 @@ public final class GRUCell extends RecurrentCell {
     super("GRUCell", 3, inputSize, hiddenSize, device, gen);
   }
 
+  /** The next h [B, hidden]; h may be null (zeros). */
   public Tensor forward(Tensor x, Tensor h) {
     checkInput(x);
     return F.gruCell(x, h, wIh, wHh, bIh, bHh);

@@ -21,6 +21,7 @@ abstract class HiddenStateLayers extends RecurrentLayers {
     return run(x, h0, null, mask);
   }
 
+  /** Outputs and final state, without a mask; h0 may be null (zeros). */
   public RecurrentOutput forward(Tensor x, Tensor h0) {
     return run(x, h0, null, null);
   }

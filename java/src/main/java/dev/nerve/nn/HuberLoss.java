@@ -10,7 +10,7 @@ import dev.nerve.Tensor;
  *
  * <pre>
  * a = |input - target|
- * loss = mean(a <= delta ? 0.5 a^2 : delta (a - 0.5 delta))
+ * loss = mean(a &lt;= delta ? 0.5 a^2 : delta (a - 0.5 delta))
  *      = mean(0.5 q^2 + delta (a - q)),   q = min(a, delta) = a - relu(a - delta)
  * </pre>
  *
@@ -20,15 +20,21 @@ import dev.nerve.Tensor;
 public final class HuberLoss {
   private final float delta;
 
+  /** delta = 1, as PyTorch's default. */
   public HuberLoss() {
     this(1f);
   }
 
+  /**
+   * @param delta where the loss turns from quadratic to linear
+   * @throws IllegalArgumentException unless delta is a positive finite number
+   */
   public HuberLoss(float delta) {
     if (!(delta > 0) || Float.isInfinite(delta)) throw new IllegalArgumentException("HuberLoss: delta must be a positive finite number, got " + delta);
     this.delta = delta;
   }
 
+  /** The mean Huber loss of input against target (same shape), a 0-D tensor. */
   public Tensor forward(Tensor input, Tensor target) {
     return huber(input, target, delta);
   }

@@ -49,10 +49,12 @@ public final class Init {
     return w.fillNormal(gen, 0f, std);
   }
 
+  /** Fills w uniform in [lo, hi) from gen; returns w. */
   public static Tensor uniform(Tensor w, float lo, float hi, Generator gen) {
     return w.fillUniform(gen, lo, hi);
   }
 
+  /** Fills w with zeros; returns w. */
   public static Tensor zeros(Tensor w) {
     return w.fill(0f);
   }

@@ -25,6 +25,7 @@ import dev.nerve.Tensor;
  * }</pre>
  */
 public final class LSTM extends RecurrentLayers {
+  /** One layer, time-major, on the default device, drawing from the global generator. */
   public LSTM(long inputSize, long hiddenSize) {
     this(inputSize, hiddenSize, 1, false, Device.defaultDevice(), Generator.global());
   }
@@ -53,6 +54,7 @@ public final class LSTM extends RecurrentLayers {
     return run(x, state == null ? null : state.h(), state == null ? null : state.c(), mask);
   }
 
+  /** Outputs and final state, without a mask; state may be null (zeros). */
   public RecurrentOutput forward(Tensor x, LstmState state) {
     return forward(x, state, null);
   }

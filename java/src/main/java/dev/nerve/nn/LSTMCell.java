@@ -11,6 +11,7 @@ import dev.nerve.Tensor;
  * x [B, in], state [B, hidden] each or null (zeros). Two GEMMs and one fused kernel.
  */
 public final class LSTMCell extends RecurrentCell {
+  /** On the default device, drawing from the global generator. */
   public LSTMCell(long inputSize, long hiddenSize) {
     this(inputSize, hiddenSize, Device.defaultDevice(), Generator.global());
   }
@@ -26,6 +27,7 @@ public final class LSTMCell extends RecurrentCell {
     super("LSTMCell", 4, inputSize, hiddenSize, device, gen);
   }
 
+  /** The next (h, c), each [B, hidden]; state may be null (zeros). */
   public LstmState forward(Tensor x, LstmState state) {
     checkInput(x);
     return F.lstmCell(x, state, wIh, wHh, bIh, bHh);
@@ -37,6 +39,7 @@ public final class LSTMCell extends RecurrentCell {
     return forward(x, null).h();
   }
 
+  /** The size of h and c. */
   public long hiddenSize() {
     return hiddenSize;
   }

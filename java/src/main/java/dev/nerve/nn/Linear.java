@@ -24,6 +24,7 @@ public final class Linear extends Module {
   private final Tensor weight;
   private final Tensor bias;
 
+  /** in to out features with bias, on the default device, drawing from the global generator. */
   public Linear(long in, long out) {
     this(in, out, true, Device.defaultDevice(), Generator.global());
   }
@@ -53,6 +54,7 @@ public final class Linear extends Module {
     }
   }
 
+  /** Draws W and b again uniform in ±1/sqrt(in) from gen. */
   public void resetParameters(Generator gen) {
     float b = (float) (1.0 / Math.sqrt(in));
     try (Grad g = Grad.off()) {
@@ -61,14 +63,22 @@ public final class Linear extends Module {
     }
   }
 
+  /** W [out, in]. */
   public Tensor weight() {
     return weight;
   }
 
+  /** b [out], or null when built without. */
   public Tensor bias() {
     return bias;
   }
 
+  /**
+   * y = x W^T + b: x [..., in] (f32, on the layer's device) to y [..., out].
+   *
+   * @throws IllegalArgumentException naming {@code linear} and both shapes when x's last
+   *     dimension is not in, or x is on another device or not f32
+   */
   @Override
   public Tensor forward(Tensor x) {
     return F.linear(x, weight, bias);

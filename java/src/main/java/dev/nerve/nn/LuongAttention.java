@@ -14,11 +14,16 @@ public final class LuongAttention extends Module {
   private final long dim;
   private final boolean scaled;
 
+  /**
+   * @param dim D, the size of query and keys
+   * @param scaled multiplies the scores by 1/sqrt(D)
+   */
   public LuongAttention(long dim, boolean scaled) {
     this.dim = dim;
     this.scaled = scaled;
   }
 
+  /** Context [B, Dv] and weights [B, S] for one query per batch row; mask may be null. */
   public AttentionOutput forward(Tensor query, Tensor keys, Tensor values, Tensor mask) {
     Attention.check("LuongAttention", query, dim, keys, dim, values, mask);
     long b = query.size(0);

@@ -13,6 +13,7 @@ public final class MaxPool2d extends FunctionModule {
     this(kernel, kernel, 0, false);
   }
 
+  /** @param ceilMode rounds the output size up instead of down */
   public MaxPool2d(int kernel, int stride, int padding, boolean ceilMode) {
     super(poolName("MaxPool2d", kernel, stride, padding) + (ceilMode ? ", ceil" : "") + ")",
         x -> F.maxPool2d(x, kernel, stride, padding, ceilMode));

@@ -29,6 +29,7 @@ public abstract class Module implements AutoCloseable, Stateful {
   private final Map<String, Tensor> buffers = new LinkedHashMap<>();
   private boolean training = true;
 
+  /** Applies the module to input; shapes are in each module's class comment. */
   public abstract Tensor forward(Tensor input);
 
   /** Registers a parameter: it is kept (no scope frees it) and requires grad. */
@@ -55,6 +56,12 @@ public abstract class Module implements AutoCloseable, Stateful {
     return value;
   }
 
+  /**
+   * Registers a sub-module under name: its parameters join this module's (as name.param),
+   * and train()/eval() reach it. Returns module.
+   *
+   * @throws IllegalArgumentException when name is already used
+   */
   protected final <M extends Module> M registerModule(String name, M module) {
     if (parameters.containsKey(name) || children.containsKey(name)) {
       throw new IllegalArgumentException("registerModule: name '" + name + "' is already used in " + getClass().getSimpleName());
@@ -127,10 +134,18 @@ public abstract class Module implements AutoCloseable, Stateful {
     return n;
   }
 
+  /**
+   * Training mode for this module and its children (the default): dropout drops, batch
+   * norm uses and updates batch statistics. Returns this.
+   */
   public Module train() {
     return setTraining(true);
   }
 
+  /**
+   * Evaluation mode for this module and its children: dropout is the identity, batch norm
+   * uses its running statistics. Returns this.
+   */
   public Module eval() {
     return setTraining(false);
   }
@@ -141,6 +156,7 @@ public abstract class Module implements AutoCloseable, Stateful {
     return this;
   }
 
+  /** True in training mode. */
   public final boolean isTraining() {
     return training;
   }

@@ -20,6 +20,7 @@ import dev.nerve.Tensor;
 public final class RNN extends HiddenStateLayers {
   private final boolean relu;
 
+  /** One tanh layer, time-major, on the default device, drawing from the global generator. */
   public RNN(long inputSize, long hiddenSize) {
     this(inputSize, hiddenSize, 1, false, false, Device.defaultDevice(), Generator.global());
   }

@@ -68,6 +68,7 @@ abstract class RecurrentLayers extends Module {
     }
   }
 
+  /** Draws every weight and bias again uniform in ±1/sqrt(hidden) from gen. */
   public final void resetParameters(Generator gen) {
     float k = (float) (1.0 / Math.sqrt(hiddenSize));
     try (Grad g = Grad.off()) {
@@ -75,10 +76,12 @@ abstract class RecurrentLayers extends Module {
     }
   }
 
+  /** The size of each layer's state h. */
   public final long hiddenSize() {
     return hiddenSize;
   }
 
+  /** The number of stacked layers. */
   public final int numLayers() {
     return numLayers;
   }

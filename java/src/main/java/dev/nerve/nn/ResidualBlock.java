@@ -20,10 +20,16 @@ public final class ResidualBlock extends Module {
   private final Conv2d projection;
   private final BatchNorm2d projectionBn;
 
+  /** On the default device, drawing from the global generator. */
   public ResidualBlock(long in, long out, int stride) {
     this(in, out, stride, Device.defaultDevice(), Generator.global());
   }
 
+  /**
+   * @param in input channels
+   * @param out output channels
+   * @param stride of conv1 (and of the projection): 2 halves H and W
+   */
   public ResidualBlock(long in, long out, int stride, Device device, Generator gen) {
     try {
       conv1 = registerModule("conv1", new Conv2d(in, out, 3, stride, 1, 1, 1, false, device, gen));

@@ -45,6 +45,13 @@ public final class Seq2Seq extends Module {
   /** Greedy decoding: tokens [B][T] and attention weights [B][T][S] on the host. */
   public record Decoded(int[][] tokens, float[][][] weights) {}
 
+  /**
+   * @param srcVocab source token count
+   * @param tgtVocab target token count V
+   * @param embDim E, the embedding size of both vocabularies
+   * @param hidden H, the LSTM state size of encoder and decoder
+   * @param attnDim the attention's hidden size
+   */
   public Seq2Seq(long srcVocab, long tgtVocab, long embDim, long hidden, long attnDim, Device device, Generator gen) {
     this.hidden = hidden;
     try {

@@ -9,10 +9,12 @@ import java.util.List;
 public final class Sequential extends Module {
   private final List<Module> layers = new ArrayList<>();
 
+  /** Applies modules in order, each one's output the next one's input; named 0, 1, 2, ... */
   public Sequential(Module... modules) {
     for (Module m : modules) add(m);
   }
 
+  /** Appends m (named by its position). Returns this. */
   public Sequential add(Module m) {
     if (m == null) throw new IllegalArgumentException("Sequential: module " + layers.size() + " is null");
     registerModule(Integer.toString(layers.size()), m);
@@ -20,6 +22,7 @@ public final class Sequential extends Module {
     return this;
   }
 
+  /** The modules in order (unmodifiable). */
   public List<Module> layers() {
     return Collections.unmodifiableList(layers);
   }
@@ -27,6 +30,9 @@ public final class Sequential extends Module {
   /**
    * Applies each layer in turn; the intermediate activations are ordinary tensors, owned by the
    * caller's scope.
+   */
+  /**
+   * Applies the modules in order: module i+1 gets module i's output.
    */
   @Override
   public Tensor forward(Tensor x) {

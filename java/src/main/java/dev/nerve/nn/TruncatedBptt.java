@@ -27,6 +27,7 @@ public final class TruncatedBptt {
   /** One chunk: steps [start, end), the state carried in (null at the start). */
   @FunctionalInterface
   public interface Chunk<S> {
+    /** Runs steps [start, end) from state (null for the first chunk) and returns the state at end. */
     S run(long start, long end, S state);
   }
 

@@ -23,10 +23,28 @@ public class Adam extends Optimizer {
   private final float weightDecay;
   private final boolean decoupled;
 
+  /**
+   * Adam with PyTorch's defaults: beta1 0.9, beta2 0.999, eps 1e-8, no weight decay.
+   *
+   * @param params the parameters to update (non-empty, all requiring grad, on one device)
+   * @param lr the learning rate (finite, &gt;= 0)
+   * @throws IllegalArgumentException for an empty or closed parameter list, parameters on
+   *     different devices, or a setting out of range (the message names it as PyTorch does)
+   */
   public Adam(List<Tensor> params, float lr) {
     this(params, lr, 0.9f, 0.999f, 1e-8f, 0f);
   }
 
+  /**
+   * @param beta1 decay of the first moment m, in [0, 1)
+   * @param beta2 decay of the second moment v, in [0, 1)
+   * @param eps added to the denominator (&gt;= 0)
+   * @param weightDecay L2 factor added to the gradient (&gt;= 0)
+   * @param params the parameters to update (non-empty, all requiring grad, on one device)
+   * @param lr the learning rate (finite, &gt;= 0)
+   * @throws IllegalArgumentException for an empty or closed parameter list, parameters on
+   *     different devices, or a setting out of range (the message names it as PyTorch does)
+   */
   public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay) {
     this(params, lr, beta1, beta2, eps, weightDecay, false);
   }

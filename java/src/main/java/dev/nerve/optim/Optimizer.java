@@ -26,8 +26,11 @@ import java.util.WeakHashMap;
  * and {@link #close} belong to the training thread too.
  */
 public abstract class Optimizer implements AutoCloseable, StatefulOptimizer {
+  /** The parameters, in order (unmodifiable). */
   protected final List<Tensor> params;
+  /** The current learning rate. */
   protected float lr;
+  /** The number of steps taken (Adam's bias correction reads it). */
   protected long steps;
   private final Map<Tensor, Map<String, Tensor>> state = new IdentityHashMap<>();
   /**
@@ -37,6 +40,12 @@ public abstract class Optimizer implements AutoCloseable, StatefulOptimizer {
    */
   private static final Map<Tensor, Thread> TRAINERS = new WeakHashMap<>();
 
+  /**
+   * @param params the parameters to update (non-empty, all requiring grad, on one device)
+   * @param lr the learning rate (finite, &gt;= 0)
+   * @throws IllegalArgumentException for an empty or closed parameter list, parameters on
+   *     different devices, or a setting out of range (the message names it as PyTorch does)
+   */
   protected Optimizer(List<Tensor> params, float lr) {
     if (params == null || params.isEmpty()) {
       throw new IllegalArgumentException(getClass().getSimpleName() + ": the parameter list is empty");
@@ -58,6 +67,7 @@ public abstract class Optimizer implements AutoCloseable, StatefulOptimizer {
     this.lr = lr;
   }
 
+  /** Throws IllegalArgumentException naming what unless value is finite and &gt;= 0. */
   protected final void checkNonNegative(String what, float value) {
     if (!(value >= 0) || Float.isInfinite(value)) {
       throw new IllegalArgumentException(getClass().getSimpleName() + ": Invalid " + what + ": " + value);
@@ -166,6 +176,7 @@ public abstract class Optimizer implements AutoCloseable, StatefulOptimizer {
         .computeIfAbsent(key, k -> Tensor.zeros(param.device(), param.shape()).keep());
   }
 
+  /** The state tensors named key of the parameters w, in order (see {@link #state}). */
   protected final List<Tensor> states(List<Tensor> w, String key) {
     List<Tensor> out = new ArrayList<>(w.size());
     for (Tensor p : w) out.add(state(p, key));

@@ -22,10 +22,28 @@ public final class RMSprop extends Optimizer {
   private final float weightDecay;
   private final float momentum;
 
+  /**
+   * RMSprop with PyTorch's defaults: alpha 0.99, eps 1e-8, no weight decay, no momentum.
+   *
+   * @param params the parameters to update (non-empty, all requiring grad, on one device)
+   * @param lr the learning rate (finite, &gt;= 0)
+   * @throws IllegalArgumentException for an empty or closed parameter list, parameters on
+   *     different devices, or a setting out of range (the message names it as PyTorch does)
+   */
   public RMSprop(List<Tensor> params, float lr) {
     this(params, lr, 0.99f, 1e-8f, 0f, 0f);
   }
 
+  /**
+   * @param alpha decay of the running mean of g^2, in [0, 1]
+   * @param eps added to the denominator (&gt;= 0)
+   * @param weightDecay L2 factor added to the gradient (&gt;= 0)
+   * @param momentum factor of the momentum buffer (0: none)
+   * @param params the parameters to update (non-empty, all requiring grad, on one device)
+   * @param lr the learning rate (finite, &gt;= 0)
+   * @throws IllegalArgumentException for an empty or closed parameter list, parameters on
+   *     different devices, or a setting out of range (the message names it as PyTorch does)
+   */
   public RMSprop(List<Tensor> params, float lr, float alpha, float eps, float weightDecay, float momentum) {
     super(params, lr);
     this.alpha = nonNegative("alpha value", alpha);

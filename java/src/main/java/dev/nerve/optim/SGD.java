@@ -25,14 +25,40 @@ public final class SGD extends Optimizer {
   private final float weightDecay;
   private final boolean nesterov;
 
+  /**
+   * Plain SGD: w = w - lr * grad.
+   *
+   * @param params the parameters to update (non-empty, all requiring grad, on one device)
+   * @param lr the learning rate (finite, &gt;= 0)
+   * @throws IllegalArgumentException for an empty or closed parameter list, parameters on
+   *     different devices, or a setting out of range (the message names it as PyTorch does)
+   */
   public SGD(List<Tensor> params, float lr) {
     this(params, lr, 0f, 0f, 0f, false);
   }
 
+  /**
+   * SGD with momentum (no dampening, no weight decay, not Nesterov).
+   *
+   * @param params the parameters to update (non-empty, all requiring grad, on one device)
+   * @param lr the learning rate (finite, &gt;= 0)
+   * @throws IllegalArgumentException for an empty or closed parameter list, parameters on
+   *     different devices, or a setting out of range (the message names it as PyTorch does)
+   */
   public SGD(List<Tensor> params, float lr, float momentum) {
     this(params, lr, momentum, 0f, 0f, false);
   }
 
+  /**
+   * @param momentum factor of the momentum buffer (0: none)
+   * @param dampening scales the gradient added to the buffer by 1 - dampening
+   * @param weightDecay L2 factor added to the gradient (&gt;= 0)
+   * @param nesterov uses g + momentum * buf instead of buf
+   * @param params the parameters to update (non-empty, all requiring grad, on one device)
+   * @param lr the learning rate (finite, &gt;= 0)
+   * @throws IllegalArgumentException for an empty or closed parameter list, parameters on
+   *     different devices, or a setting out of range (the message names it as PyTorch does)
+   */
   public SGD(List<Tensor> params, float lr, float momentum, float dampening, float weightDecay, boolean nesterov) {
     super(params, lr);
     this.momentum = nonNegative("momentum value", momentum);

@@ -25,7 +25,7 @@ public final class Context {
     this.callLock = serialised ? new ReentrantLock() : null;
   }
 
-  /** Creates a context; threads <= 0 means one per core. */
+  /** Creates a context; threads &lt;= 0 means one per core. */
   public static Context create(Backend backend, int device, int threads) {
     Native.ensureLoaded();
     nv_ctx handle = new nv_ctx();
