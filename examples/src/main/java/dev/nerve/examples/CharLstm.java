@@ -134,11 +134,13 @@ public final class CharLstm {
         if (last != null) last.close();
         double trainBpc = lossSum[0] / chunks[0] / Math.log(2);
         double validBpc = bpc(emb, lstm, head, valid, dev);
+        double epochSeconds = (System.nanoTime() - t0) / 1e9;
         out.printf("epoch %3d  train bits/char %.3f  validation bits/char %.3f  (%.1f s)%n", epoch + 1, trainBpc, validBpc,
-            (System.nanoTime() - t0) / 1e9);
+            epochSeconds);
         out.flush();
         output.record("train bits/char", trainBpc);
         output.record("validation bits/char", validBpc);
+        output.record("seconds", epochSeconds); // metrics.csv: the time printed, not the time between checkpoints
         output.checkpoint(net, optimizers, epoch + 1, -validBpc, Map.of("seed", Long.toString(seed), "text", textHash));
       }
       String sample = sample(emb, lstm, head, alphabet, "The ", sampleLength, 0.7, new SplittableRandom(seed), dev);

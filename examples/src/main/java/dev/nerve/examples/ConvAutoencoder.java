@@ -122,6 +122,7 @@ public final class ConvAutoencoder {
         out.flush();
         output.record("train MSE", loss);
         output.record("test MSE", testMse);
+        output.record("mean image MSE", meanMse); // printed beside: the baseline, in metrics.csv too
         output.checkpoint(model, optimizers, epoch, -testMse, Map.of("seed", Long.toString(c.seed())));
       }
       if (start > c.epochs()) testMse = evaluate(model, test, c.device());

@@ -94,12 +94,19 @@ final class DigitTrainer {
       }
       trainSeconds += seconds;
       accuracy = evaluate.applyAsDouble(test);
-      out.printf(Locale.ROOT, "%s  train loss %.4f  test accuracy %6.2f%%  %.2f s  %,.0f examples/s%n", label, loss,
-          100 * accuracy, seconds, rate);
+      double testLoss = testLoss(p, model, test);
+      float lr = optimizer.lr();
+      out.printf(Locale.ROOT, "%s  train loss %.4f  test loss %.4f  test accuracy %6.2f%%  lr %.4g  %.2f s  %,.0f examples/s%n",
+          label, loss, testLoss, 100 * accuracy, lr, seconds, rate);
       out.flush();
       lastLoss = loss;
+      // The console line's figures, in its order: they are metrics.csv's columns.
       output.record("train loss", loss);
+      output.record("test loss", testLoss);
       output.record("test accuracy", accuracy);
+      output.record("lr", lr);
+      output.record("seconds", seconds);
+      output.record("examples/s", rate);
       output.checkpoint(model, optimizers, epoch, accuracy,
           Map.of("seed", Long.toString(p.seed()), RunOutput.GENERATOR_OFFSET, Long.toString(gen.offset())));
     }
@@ -112,11 +119,22 @@ final class DigitTrainer {
     out.printf(Locale.ROOT, "test accuracy: %.2f%% on %,d held-out digits (%.2f s per epoch, %,.0f examples/s)%s%n",
         100 * r.testAccuracy(), r.testSize(), r.secondsPerEpoch(), r.examplesPerSecond(),
         last == p.epochs() && r.testAccuracy() < p.target() ? "; BELOW the " + p.targetText() + "% target" : "");
-    Path lossPlot = output.plot("loss.png", p.name() + ": training loss", "epoch", "cross-entropy", "train loss");
+    Path lossPlot = output.plot("loss.png", p.name() + ": loss", "epoch", "cross-entropy", "train loss", "test loss");
     Path acc = output.plot("accuracy.png", p.name() + ": accuracy on the held-out digits", "epoch", "accuracy",
         "test accuracy");
     if (lossPlot != null) out.println("wrote " + lossPlot + ", " + acc + " and the checkpoints in " + output.dir());
     out.flush();
     return r;
+  }
+
+  /** The mean cross-entropy over the held-out split, in evaluation mode (dropout off, batch norm's running stats). */
+  private static double testLoss(Plan p, Sequential model, MnistSplit test) {
+    model.eval();
+    try {
+      return SplitEvaluation.mean(test, p.device(),
+          batch -> (double) F.crossEntropy(model.forward(p.input().apply(batch.x())), batch.y()).item() * batch.size());
+    } finally {
+      model.train();
+    }
   }
 }

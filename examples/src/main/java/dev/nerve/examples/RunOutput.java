@@ -19,7 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The output folder of one training run: the per-epoch metrics, the checkpoints
+ * The output folder of one training run: the per-epoch metrics (and {@value MetricsCsv#FILE},
+ * one row per checkpoint: what the model recorded since the previous one, plus the seconds
+ * between them unless the model recorded its own "seconds"), the checkpoints
  * ({@value #LAST} after every epoch, {@value #BEST} whenever the score improves) and the plots.
  * The metrics travel inside the checkpoints' metadata, so a resumed run plots its whole history.
  *
@@ -33,6 +35,10 @@ public final class RunOutput {
   private final String model;
   private final Map<String, List<Double>> metrics = new LinkedHashMap<>();
   private double best = Double.NEGATIVE_INFINITY;
+  /** The latest value of each metric recorded since the last checkpoint: the next metrics.csv row. */
+  private final Map<String, Double> pending = new LinkedHashMap<>();
+  private final MetricsCsv csv = new MetricsCsv();
+  private long rowStart = System.nanoTime();
   /** The epoch (or step) of the last checkpoint written or resumed from; 0 when none. */
   private int saved;
 
@@ -96,6 +102,7 @@ public final class RunOutput {
       throw new TrainingDiverged(metric + " is " + value + " after " + (saved > 0 ? "epoch " + saved : "the first epoch"));
     }
     metrics.computeIfAbsent(metric, k -> new ArrayList<>()).add(value);
+    pending.put(metric, value);
   }
 
   public double[] series(String metric) {
@@ -114,7 +121,14 @@ public final class RunOutput {
     checkFinite(model, epoch);
     boolean isBest = score > best;
     if (isBest) best = score;
+    Map<String, Double> row = new LinkedHashMap<>(pending);
+    long now = System.nanoTime();
+    row.putIfAbsent("seconds", (now - rowStart) / 1e9);
+    rowStart = now;
+    pending.clear();
+    csv.add(epoch, row);
     if (dir == null) return isBest;
+    csv.write(dir);
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("model", this.model);
     meta.put("epoch", Integer.toString(epoch));
@@ -187,6 +201,9 @@ public final class RunOutput {
       metrics.put(e.getKey().substring(7), values);
     }
     this.saved = epochOf(meta);
+    csv.continueFrom(file.resolveSibling(MetricsCsv.FILE), this.saved);
+    pending.clear();
+    rowStart = System.nanoTime();
     try {
       best = Double.parseDouble(meta.getOrDefault("best", "-Infinity"));
     } catch (NumberFormatException e) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ResumeExactTest {
   @TempDir Path tmp;
 
-  private static final Pattern EPOCH = Pattern.compile("(epoch \\d+/\\d+  train loss \\S+  test accuracy +\\S+%)");
+  private static final Pattern EPOCH = Pattern.compile("(epoch \\d+/\\d+  train loss \\S+  test loss \\S+  test accuracy +\\S+%  lr \\S+)");
 
   @Test
   void mnistMlpResumesExactly() {

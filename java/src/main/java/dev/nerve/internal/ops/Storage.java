@@ -139,6 +139,8 @@ public final class Storage {
     private final Runnable foreignRelease;
     private final AtomicBoolean done = new AtomicBoolean();
     volatile boolean released;
+    /** Where -Dnerve.debugLeaks reports go; the application's logging decides where that is. */
+    private static final System.Logger LEAKS = System.getLogger("dev.nerve.leaks");
 
     FreeAction(Context context, long address, long bytes, Throwable allocation, Runnable foreignRelease) {
       this.context = context;
@@ -152,8 +154,9 @@ public final class Storage {
     public void run() {
       if (done.compareAndSet(false, true)) {
         if (!released && allocation != null) {
-          System.err.println("nerve: leaked " + bytes + " bytes (a tensor was never closed); freed by the garbage collector");
-          allocation.printStackTrace();
+          // A warning through System.Logger (JUL by default), with the allocation's stack trace.
+          LEAKS.log(System.Logger.Level.WARNING,
+              "nerve: leaked " + bytes + " bytes (a tensor was never closed); freed by the garbage collector", allocation);
         }
         if (foreignRelease != null) {
           foreignRelease.run();
