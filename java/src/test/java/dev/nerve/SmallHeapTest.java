@@ -7,7 +7,6 @@ import dev.nerve.nn.Linear;
 import dev.nerve.optim.Adam;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,9 +22,9 @@ import org.junit.jupiter.api.Test;
 class SmallHeapTest {
   @Test
   void largeTensorsUnderASmallHeap() throws Exception {
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        SmallHeapTest.class.getName()).redirectErrorStream(true).start();
+    List<String> cmd = ChildJvm.command("-Xmx256m");
+    cmd.add(SmallHeapTest.class.getName());
+    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     child.getInputStream().transferTo(out);
     assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child JVM did not finish");

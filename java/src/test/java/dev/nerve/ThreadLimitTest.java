@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -72,14 +71,14 @@ class ThreadLimitTest {
 
   @Test
   void cpu1024UnderAnAddressSpaceLimitThrowsAndLeavesTheLibraryUsable() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // A small heap, code cache and class space, so the JVM itself fits under the limit; 8 MiB
     // thread stacks (glibc sizes them by ulimit -s), so 1024 of them cannot fit whatever the
     // caller's setting.
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c",
-        "ulimit -s 8192; ulimit -v 2500000; exec \"$0\" -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=32m "
-            + "-XX:CompressedClassSpaceSize=64m -XX:MaxMetaspaceSize=128m -cp \"$1\" " + ThreadLimitTest.class.getName(),
-        java, System.getProperty("java.class.path"));
+    List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -s 8192; ulimit -v 2500000; exec \"$@\"", "bash"));
+    cmd.addAll(ChildJvm.command("-Xmx128m", "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m",
+        "-XX:CompressedClassSpaceSize=64m", "-XX:MaxMetaspaceSize=128m"));
+    cmd.add(ThreadLimitTest.class.getName());
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("MALLOC_ARENA_MAX", "2");
     Process child = pb.redirectErrorStream(true).start();
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import dev.nerve.ChildJvm;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -115,10 +116,9 @@ public final class FuzzRunner {
   }
 
   private Process start(long calls, long seed, boolean log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g"));
-    cmd.addAll(jvmOptions);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FuzzMain.class.getName(), Long.toString(calls), Long.toString(seed), Double.toString(simFraction),
+    List<String> cmd = ChildJvm.command("-Xmx1g");
+    cmd.addAll(cmd.size() - 2, jvmOptions); // before "-cp", class path
+    cmd.addAll(List.of(FuzzMain.class.getName(), Long.toString(calls), Long.toString(seed), Double.toString(simFraction),
         Integer.toString(hangSeconds)));
     if (log) cmd.add("--log");
     return new ProcessBuilder(cmd).redirectErrorStream(true).start();

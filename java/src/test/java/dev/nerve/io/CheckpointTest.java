@@ -20,6 +20,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import dev.nerve.ChildJvm;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -188,10 +189,10 @@ class CheckpointTest {
   @Test
   void aProcessKilledWhileSavingLeavesTheLastCompleteCheckpoint() throws Exception {
     Path p = tmp.resolve("kill.safetensors");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (int round = 0; round < 3; round++) {
-      Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CheckpointTest.class.getName(),
-          p.toString()).redirectErrorStream(true).start();
+      List<String> cmd = ChildJvm.command();
+      cmd.addAll(List.of(CheckpointTest.class.getName(), p.toString()));
+      Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream()));
       int target = 3 + round * 2;
       String line;
