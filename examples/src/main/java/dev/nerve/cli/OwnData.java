@@ -31,7 +31,7 @@ final class OwnData {
   private OwnData() {}
 
   static Model mlp() {
-    return new Model("mlp", "An MLP classifier of your own CSV rows (--csv FILE --target COLUMN).",
+    return new Model("mlp", "An MLP classifier of your CSV rows (--csv FILE --target COL).",
         "Numeric feature columns, one class column; features standardised with the training split's mean and std;"
             + " a --validation fraction of the rows is held out.")
         .defaults("--epochs", "30", "--lr", "0.003", "--batch-size", "32", "--hidden", "64", "--target", "-1",
@@ -50,7 +50,7 @@ final class OwnData {
   }
 
   static Model cnn() {
-    return new Model("cnn", "A CNN classifier of your own images (--images DIR, one subfolder per class).",
+    return new Model("cnn", "A CNN on your images (--images DIR, one subfolder per class).",
         "PNG and JPEG, resized to --size; a --validation fraction of the images is held out.")
         .defaults("--epochs", "20", "--lr", "0.003", "--batch-size", "16", "--size", "32", "--color", "rgb",
             "--shift", "2", "--validation", "0.2", "--workers", "2")
