@@ -97,6 +97,10 @@ final class OwnData {
 
   private static void trainMlp(ModelCommand c, ModelCommand.Job job) throws Exception {
     CsvDataset csv = CsvDataset.from(c.value("--csv")).target(c.value("--target")).read();
+    int k = csv.classes().size();
+    c.check(k <= Math.max(2, Math.min(1000, csv.size() / 2)), "--target '" + csv.targetName() + "' has " + k
+        + " different values in " + csv.size() + " rows: that is a number to predict (regression), not a class;"
+        + " mlp classifies, so choose a column of classes");
     Split split = split(c, csv, "rows");
     Standardizer st = Standardizer.fit(split.train());
     job.out().printf(Locale.ROOT, "data: %,d rows of %s, %d features, target '%s' with %d classes %s; %,d training /"

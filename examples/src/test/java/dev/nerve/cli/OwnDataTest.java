@@ -116,6 +116,9 @@ class OwnDataTest {
     assertEquals(1, r.code(), r.err());
     MainTest.assertOneLineError(r, csv + " row 3, column 'age': 'abc' is not a number");
     assertUsageError(run("train", "mlp"), "--csv FILE is required");
+    Path prices = Files.writeString(tmp.resolve("prices.csv"), "rooms,price\n1,100.5\n2,210\n3,333\n4,401\n5,499\n");
+    assertUsageError(run("train", "mlp", "--csv", prices.toString(), "--target", "price", "--out", tmp.resolve("o3").toString()),
+        "--target 'price' has 5 different values in 5 rows: that is a number to predict (regression)");
     assertUsageError(run("train", "cnn", "--images", csv.toString()), "is a file; give the folder");
     assertUsageError(run("train", "mlp", "--csv", csv.toString(), "--data", tmp.toString()), "--data does not apply to mlp");
     Path broken = Files.createDirectories(tmp.resolve("img/a"));
