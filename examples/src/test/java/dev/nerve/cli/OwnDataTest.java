@@ -109,6 +109,28 @@ class OwnDataTest {
     assertTrue(Files.size(out.resolve("best.safetensors")) > 0);
   }
 
+  /** The epoch lines without their timings. */
+  private static String losses(String out) {
+    return out.lines().filter(l -> l.startsWith("epoch ")).map(l -> l.replaceAll("%.*", "%")).reduce("", (a, b) -> a + b + "\n");
+  }
+
+  @Test
+  void backgroundWorkersTrainExactlyAsWithout(@TempDir Path tmp) throws IOException {
+    Path images = shapes(tmp.resolve("shapes"), 20);
+    String[] common = {"train", "cnn", "--images", images.toString(), "--size", "16", "--epochs", "3", "--shift", "2",
+        "--threads", "1"};
+    String none = losses(succeeds(concat(common, "--workers", "0", "--out", tmp.resolve("a").toString())).out());
+    String three = losses(succeeds(concat(common, "--workers", "3", "--out", tmp.resolve("b").toString())).out());
+    assertEquals(3, none.lines().count(), none);
+    assertEquals(none, three);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
   @Test
   void badDataIsAOneLineErrorNamingTheFileRowAndColumn(@TempDir Path tmp) throws IOException {
     Path csv = Files.writeString(tmp.resolve("data.csv"), "age,label\n30,a\nabc,b\n");
