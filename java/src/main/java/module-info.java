@@ -15,6 +15,9 @@ module dev.nerve {
   requires org.bytedeco.javacpp;
   // Only for dev.nerve.cuda.CudaReference (cuBLAS / cuDNN reference path), loaded on demand.
   requires static org.bytedeco.cuda;
+  // Only for dev.nerve.data.ImageFolder (javax.imageio decodes PNG and JPEG): a runtime image
+  // without java.desktop runs everything else.
+  requires static java.desktop;
 
   exports dev.nerve;
   exports dev.nerve.cuda;

