@@ -9,7 +9,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code nerve} command line: {@code nerve info}, {@code nerve train <model>}.
+ * The {@code nerve} command line: {@code nerve info}, {@code nerve train <model>}, {@code nerve predict}.
  *
  * <p>Exit codes: 0 success, 1 a failure while running (data that cannot be read, a native
  * error), 2 bad input (unknown command or model, bad option value). Errors are one line on
@@ -20,7 +20,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = InfoCommand.Version.class,
     description = "Nerve, a deep-learning library for Java: train the classic models from the command line.",
-    subcommands = {InfoCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {InfoCommand.class, TrainCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   static final int EXIT_FAILURE = 1;
   static final int EXIT_USAGE = 2;

@@ -87,12 +87,7 @@ final class OwnData {
   }
 
   private static ImageFolder.Color color(ModelCommand c) {
-    String v = String.valueOf(c.<String>value("--color")).toLowerCase(Locale.ROOT);
-    return switch (v) {
-      case "grey", "gray" -> ImageFolder.Color.GREY;
-      case "rgb", "color", "colour" -> ImageFolder.Color.RGB;
-      default -> null;
-    };
+    return colorNamed(String.valueOf(c.<String>value("--color")));
   }
 
   private static void trainMlp(ModelCommand c, ModelCommand.Job job) throws Exception {
@@ -111,11 +106,12 @@ final class OwnData {
     int h = c.intValue("--hidden");
     Device dev = job.device();
     Generator gen = new Generator(c.seed);
+    // Everything nerve predict needs to rebuild the network and prepare new rows the same way.
     Map<String, String> meta = Map.of("data", "csv", "classes", String.join("\n", csv.classes()),
         "features", String.join("\n", csv.featureNames()), "target", csv.targetName(),
-        "standardize.mean", Arrays.toString(st.mean()), "standardize.std", Arrays.toString(st.std()));
-    try (Sequential model = new Sequential(new Linear(d, h, true, dev, gen), new ReLU(), new Linear(h, h, true, dev, gen),
-        new ReLU(), new Linear(h, csv.classes().size(), true, dev, gen))) {
+        "standardize.mean", Arrays.toString(st.mean()), "standardize.std", Arrays.toString(st.std()),
+        "hidden", Integer.toString(h));
+    try (Sequential model = mlpNetwork(d, h, csv.classes().size(), dev, gen)) {
       OwnDataTrainer.train(new OwnDataTrainer.Config("mlp", "rows", st.applyTo(split.train()),
           st.applyTo(split.validation()), csv.classes(), c.epochs, c.batchSize, c.lr, c.seed, dev, null,
           c.intValue("--workers"), meta), model, gen, job.out(), job.interactive(), job.output(), job.resume());
@@ -137,16 +133,35 @@ final class OwnData {
     Generator gen = new Generator(c.seed);
     Map<String, String> meta = Map.of("data", "images", "classes", String.join("\n", images.classes()),
         "size", Integer.toString(size), "color", color.name().toLowerCase(Locale.ROOT));
-    int side = size / 4;
-    try (Sequential model = new Sequential(
-        new Conv2d(ch, 16, 3, 1, 1, 1, 1, true, dev, gen), new ReLU(), new MaxPool2d(2),
-        new Conv2d(16, 32, 3, 1, 1, 1, 1, true, dev, gen), new ReLU(), new MaxPool2d(2),
-        new Flatten(), new Linear(32L * side * side, 64, true, dev, gen), new ReLU(),
-        new Linear(64, images.classes().size(), true, dev, gen))) {
+    try (Sequential model = cnnNetwork(ch, size, images.classes().size(), dev, gen)) {
       OwnDataTrainer.train(new OwnDataTrainer.Config("cnn", "images", split.train(), split.validation(),
           images.classes(), c.epochs, c.batchSize, c.lr, c.seed, dev, augment, c.intValue("--workers"), meta),
           model, gen, job.out(), job.interactive(), job.output(), job.resume());
     }
+  }
+
+  /** The mlp: d features, two hidden ReLU layers of h units, k class scores (shared with nerve predict). */
+  static Sequential mlpNetwork(int d, int h, int k, Device dev, Generator gen) {
+    return new Sequential(new Linear(d, h, true, dev, gen), new ReLU(), new Linear(h, h, true, dev, gen),
+        new ReLU(), new Linear(h, k, true, dev, gen));
+  }
+
+  /** The cnn on ch x size x size images, k class scores (shared with nerve predict). */
+  static Sequential cnnNetwork(int ch, int size, int k, Device dev, Generator gen) {
+    int side = size / 4;
+    return new Sequential(
+        new Conv2d(ch, 16, 3, 1, 1, 1, 1, true, dev, gen), new ReLU(), new MaxPool2d(2),
+        new Conv2d(16, 32, 3, 1, 1, 1, 1, true, dev, gen), new ReLU(), new MaxPool2d(2),
+        new Flatten(), new Linear(32L * side * side, 64, true, dev, gen), new ReLU(),
+        new Linear(64, k, true, dev, gen));
+  }
+
+  static ImageFolder.Color colorNamed(String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "grey", "gray" -> ImageFolder.Color.GREY;
+      case "rgb", "color", "colour" -> ImageFolder.Color.RGB;
+      default -> null;
+    };
   }
 
   private static Split split(ModelCommand c, Dataset data, String unit) {

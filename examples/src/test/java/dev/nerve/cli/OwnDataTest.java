@@ -68,7 +68,12 @@ class OwnDataTest {
 
   /** One shape per image, of random size, position and colour, on a random dark background. */
   static Path shapes(Path dir, int perClass) throws IOException {
-    Random r = new Random(5);
+    return shapes(dir, perClass, 5);
+  }
+
+  /** As {@link #shapes(Path, int)}, drawn from seed (another seed: other images, for held-out sets). */
+  static Path shapes(Path dir, int perClass, long seed) throws IOException {
+    Random r = new Random(seed);
     String[] kinds = {"circle", "square", "triangle"};
     for (int k = 0; k < 3; k++) {
       Path d = Files.createDirectories(dir.resolve(kinds[k]));

@@ -12,15 +12,27 @@ import java.util.List;
  * Splits CSV text (RFC 4180) into records of fields: fields separated by the delimiter, records by
  * LF or CRLF, a field in double quotes may hold delimiters, line breaks and doubled quotes
  * ({@code ""} for one {@code "}). Blank lines are skipped. Each record remembers the line it
- * starts on, for error messages.
+ * starts on, for error messages. Public for programs that read a CSV's raw fields (the CLI's
+ * {@code nerve predict} matches columns by name); stateless and thread-safe.
  */
-final class CsvRecords {
-  /** One record's fields and the 1-based line it starts on. */
-  record Row(int line, List<String> fields) {}
+public final class CsvRecords {
+  /**
+   * One record's fields and the 1-based line it starts on.
+   *
+   * @param line the file line the record starts on (1-based)
+   * @param fields the record's fields, unquoted
+   */
+  public record Row(int line, List<String> fields) {}
 
   private CsvRecords() {}
 
-  static List<Row> read(Path file, char delimiter) throws IOException {
+  /**
+   * Reads file (UTF-8, an optional byte-order mark) into records.
+   *
+   * @throws DataFormatException naming the file for text that is not UTF-8 or an unclosed quote
+   * @throws IOException when the file cannot be read
+   */
+  public static List<Row> read(Path file, char delimiter) throws IOException {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
