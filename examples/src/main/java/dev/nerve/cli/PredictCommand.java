@@ -33,11 +33,13 @@ import picocli.CommandLine.Parameters;
  *
  * <p>Output, one line per example, tab-separated: {@code FILE row LINE<TAB>CLASS<TAB>PROBABILITY}
  * for CSV rows (LINE: the row's line in the file, as in error messages) and
- * {@code FILE<TAB>CLASS<TAB>PROBABILITY} for images.
+ * {@code FILE<TAB>CLASS<TAB>PROBABILITY} for images, {@code FILE image N<TAB>DIGIT<TAB>PROBABILITY}
+ * for the N-th (from 1) image of an IDX file. The digit models (mnist-mlp, mnist-cnn, resnet) have
+ * fixed networks and inputs, so their checkpoints need no more metadata than the model's name.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Print the predictions of a saved run (of 'nerve train mlp --csv' or 'nerve train cnn --images')"
-        + " for new CSV rows or images.")
+    description = "Print the predictions of a saved run (of 'nerve train mlp --csv', 'cnn --images', 'mnist-mlp',"
+        + " 'mnist-cnn' or 'resnet') for new CSV rows, images or IDX image files.")
 final class PredictCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "DIR", required = true,
       description = "The run's output folder (its best.safetensors, else last.safetensors), or a .safetensors file.")
@@ -45,12 +47,13 @@ final class PredictCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "INPUT", arity = "1..*",
       description = "mlp: CSV files with the training file's feature columns (the target column may be there; it is"
-          + " ignored). cnn: PNG or JPEG images, or folders searched for them.")
+          + " ignored). cnn: PNG or JPEG images, or folders searched for them. Digit models: PNG or JPEG images of"
+          + " digits (dark ink on a light background is inverted), folders of them, or IDX image files.")
   List<Path> inputs;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  /** Rows or images predicted per forward pass. */
+  /** Rows or images predicted per forward pass (one batch's memory stays small). */
   private static final int BATCH = 256;
 
   @Override
@@ -58,13 +61,25 @@ final class PredictCommand implements Callable<Integer> {
     Path file = checkpointFile(model);
     Map<String, String> meta = SafeTensors.read(file).metadata();
     String kind = meta.get("model");
-    if (!"mlp".equals(kind) && !"cnn".equals(kind) || meta.get("classes") == null) {
-      throw new IOException("--model " + file + ": a checkpoint of " + (kind == null ? "an unknown model" : "'" + kind + "'")
-          + "; nerve predict reads runs of 'nerve train mlp --csv' and 'nerve train cnn --images'");
-    }
-    List<String> classes = List.of(meta.get("classes").split("\n", -1));
     PrintWriter out = spec.commandLine().getOut();
     Device dev = Device.cpu();
+    if (PredictDigits.KINDS.contains(kind)) {
+      try (Sequential net = PredictDigits.network(kind, dev)) {
+        Checkpoint.load(file, net, Map.of());
+        net.eval();
+        boolean cnn = !kind.equals("mnist-mlp");
+        predict(net, dev, PredictDigits.rows(inputs), cnn ? new long[] {1, 28, 28} : new long[] {784},
+            PredictDigits.CLASSES, out);
+      }
+      out.flush();
+      return 0;
+    }
+    if (!"mlp".equals(kind) && !"cnn".equals(kind) || meta.get("classes") == null) {
+      throw new IOException("--model " + file + ": a checkpoint of " + (kind == null ? "an unknown model" : "'" + kind + "'")
+          + "; nerve predict reads runs of 'nerve train mlp --csv', 'nerve train cnn --images' and of the digit models "
+          + String.join(", ", PredictDigits.KINDS));
+    }
+    List<String> classes = List.of(meta.get("classes").split("\n", -1));
     if (kind.equals("mlp")) {
       List<String> features = List.of(meta.get("features").split("\n", -1));
       float[] mean = floats(file, meta, "standardize.mean", features.size());

@@ -94,6 +94,42 @@ class PredictTest {
   }
 
   @Test
+  void digitModelsPredictIdxImagesAndPngs(@TempDir Path tmp) throws IOException {
+    Path data = DivergenceTest.digits(Files.createDirectory(tmp.resolve("data")), 200);
+    Path out = tmp.resolve("run");
+    succeeds("train", "mnist-mlp", "--data", data.toString(), "--out", out.toString(), "--epochs", "10",
+        "--batch-size", "20", "--threads", "1");
+    Path idx = data.resolve("t10k-images-idx3-ubyte");
+    int[] labels = dev.nerve.data.Idx.readLabels(data.resolve("t10k-labels-idx1-ubyte"));
+    // The first held-out digit as a PNG, dark ink on white: predict inverts it back.
+    byte[] px = dev.nerve.data.Idx.readImages(idx).pixels();
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    for (int i = 0; i < 784; i++) {
+      int v = 255 - (px[i] & 0xFF);
+      img.getRaster().setSample(i % 28, i / 28, 0, v);
+    }
+    Path png = tmp.resolve("digit.png");
+    assertTrue(javax.imageio.ImageIO.write(img, "png", png.toFile()));
+    MainTest.Run r = succeeds("predict", "--model", out.toString(), idx.toString(), png.toString());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(201, lines.size(), r.out());
+    int right = 0;
+    for (int i = 0; i < 200; i++) {
+      String[] f = lines.get(i).split("\t");
+      assertEquals(idx + " image " + (i + 1), f[0]);
+      assertTrue(f[2].matches(PROBABILITY), lines.get(i));
+      if (f[1].equals(Integer.toString(labels[i]))) right++;
+    }
+    assertTrue(right >= 190, right + " of 200 right:\n" + r.out());
+    assertEquals(png + "\t" + labels[0], lines.get(200).substring(0, lines.get(200).lastIndexOf('\t')));
+
+    Path csv = Files.writeString(tmp.resolve("x.csv"), "a,b\n1,2\n");
+    MainTest.Run notIdx = run("predict", "--model", out.toString(), csv.toString());
+    assertEquals(1, notIdx.code());
+    assertOneLineError(notIdx, csv.toString());
+  }
+
+  @Test
   void aMissingRunOrAnotherModelsCheckpointIsAOneLineError(@TempDir Path tmp) throws IOException {
     MainTest.Run none = run("predict", "--model", tmp.resolve("nope").toString(), "x.csv");
     assertEquals(1, none.code());
