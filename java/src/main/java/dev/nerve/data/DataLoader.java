@@ -3,8 +3,10 @@ package dev.nerve.data;
 import dev.nerve.Device;
 import dev.nerve.Tensor;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
@@ -220,6 +222,8 @@ public final class DataLoader implements Iterable<DataLoader.Batch>, AutoCloseab
     private int submitted;
     private final ThreadPoolExecutor pool;
     private final ArrayDeque<Future<Host>> pending = new ArrayDeque<>();
+    /** The pool's threads, so close() can join them: the pool's termination precedes their end. */
+    private final List<Thread> threads = java.util.Collections.synchronizedList(new ArrayList<>());
     private boolean closed;
 
     private Epoch(int index) {
@@ -229,6 +233,7 @@ public final class DataLoader implements Iterable<DataLoader.Batch>, AutoCloseab
         pool = new ThreadPoolExecutor(workers, workers, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "nerve-data-" + THREADS.incrementAndGet());
           t.setDaemon(true); // a program that forgets to close never hangs on exit because of us
+          threads.add(t);
           return t;
         });
         pool.allowCoreThreadTimeOut(true);
@@ -297,7 +302,8 @@ public final class DataLoader implements Iterable<DataLoader.Batch>, AutoCloseab
 
     /**
      * Stops the workers (interrupting those mid-batch), drops the prepared batches and waits up to
-     * 10 s for the threads to end. Idempotent; hasNext() is false afterwards.
+     * 10 s for the threads to end (joined, not only the pool terminated). Idempotent; hasNext() is
+     * false afterwards.
      */
     @Override
     public void close() {
@@ -309,7 +315,12 @@ public final class DataLoader implements Iterable<DataLoader.Batch>, AutoCloseab
       pending.clear();
       pool.shutdownNow();
       try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         pool.awaitTermination(10, TimeUnit.SECONDS);
+        // A terminated pool's last worker may still be finishing its exit: join each thread.
+        synchronized (threads) {
+          for (Thread t : threads) t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Background workers give the same batches as none, stop cleanly mid-epoch, and report failures. */
@@ -73,6 +74,18 @@ class DataLoaderWorkersTest {
     assertFalse(Arrays.equals(expected.get(0), other.get(0)));
     List<float[]> unshuffled = run(new DataLoader(images(), 37, false, 42, false, CPU).withTransform(AUGMENT), 2);
     assertFalse(Arrays.equals(unshuffled.get(0), unshuffled.get(2)), "two epochs drew the same augmentation");
+  }
+
+  /**
+   * The thread counts below are of every loader in this JVM, so each test starts when the threads
+   * of earlier tests' loaders are gone: an abandoned epoch's idle workers end by themselves within
+   * a second (a CI run saw 2 of them still alive when the next test counted).
+   */
+  @BeforeEach
+  void earlierLoadersThreadsHaveEnded() throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (dataThreads() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+    assertEquals(0, dataThreads(), "worker threads of an earlier test did not end within 10 s");
   }
 
   private static long dataThreads() {
